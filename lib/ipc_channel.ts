@@ -1,0 +1,300 @@
+/**
+ * IpcChannel: a shared-memory channel in the zigbolt-ipc-v1 layout, shared with Zig, C, Bun
+ * and Deno processes. One publisher and one subscriber per channel.
+ *
+ * Publishing is one FFI call into libzigbolt (11-21 ns for 64 bytes). Polling reads the
+ * mapping from JavaScript, with no FFI call or native callback per message.
+ * @module
+ */
+import type { RuntimeAdapter } from "./_adapter.ts";
+import { CorruptionFound, type FragmentHandler, IpcReader, type MessageHandler } from "./_ipc_reader.ts";
+import * as layout from "./_ipc_layout.ts";
+import { lastStatusError, native, statusError } from "./_native.ts";
+import type { NativePointer } from "./_symbols.ts";
+import {
+  CorruptChannelError,
+  HandleClosedError,
+  InvalidArgumentError,
+  InvalidNameError,
+  InvalidTermLengthError,
+} from "./errors.ts";
+import { Status } from "./status.ts";
+
+export type { FragmentHandler, MessageHandler };
+
+/** Who is on each side of a channel. */
+export type PeerRole = "publisher" | "subscriber";
+/** `none`: nobody holds the role (or a v1 peer that does not record itself). */
+export type PeerState = "none" | "alive" | "dead";
+
+/** Options of `IpcChannel.create` and `IpcChannel.open`. */
+export interface IpcChannelOptions {
+  /** "/" followed by 1..254 bytes without "/"; e.g. "/market-data". */
+  name: string;
+  /**
+   * Bytes per term, a power of two in [4096, 1 GiB]. Create: default 1 MiB.
+   * Open: omit to accept the creator's; if given, it must match (TermLengthMismatch).
+   */
+  termLength?: number;
+  /** Fault every page in up front so the hot path takes no page faults. Default true. */
+  preFault?: boolean;
+  /** Ask for transparent huge pages (best effort). Default false. */
+  hugepages?: boolean;
+  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
+  mlock?: boolean;
+  /** Create only: replace a channel of that name even if a live process uses it. */
+  replace?: boolean;
+}
+
+/** Which of the best-effort memory options took effect. */
+export interface MemoryApplied {
+  preFault: boolean;
+  hugepages: boolean;
+  mlock: boolean;
+}
+
+/** Messages a poll delivers when no limit is given. */
+export const pollLimitDefault = 256;
+
+const peerStates: readonly PeerState[] = ["none", "alive", "dead"];
+
+const backstop = new FinalizationRegistry<NativePointer>((handle) => {
+  native().symbols.zigbolt_ipc_close(handle);
+});
+
+/**
+ * A shared-memory channel. `create` makes it (and unlinks the name on close), `open` joins
+ * one. Either side may publish or poll, but a channel has one live publisher and one live
+ * subscriber at a time (PublisherExists / SubscriberExists otherwise).
+ *
+ * @example
+ * ```ts
+ * using channel = IpcChannel.create({ name: "/my-market-data", termLength: 1024 * 1024 });
+ * channel.publish(new TextEncoder().encode("BTC/USDT 42000.50"), 1);
+ * using sub = IpcChannel.open({ name: "/my-market-data" });
+ * const count = sub.poll((data, msgTypeId) => console.log(msgTypeId, data.length), 10);
+ * ```
+ */
+export class IpcChannel implements Disposable {
+  /** The channel name, e.g. "/my-market-data". */
+  readonly name: string;
+  /** Bytes per term (the creator's). */
+  readonly termLength: number;
+  readonly #adapter: RuntimeAdapter;
+  readonly #publish: RuntimeAdapter["symbols"]["zigbolt_publish"];
+  readonly #handle: NativePointer;
+  #reader: IpcReader | undefined;
+  #closed = false;
+  #polling = false;
+
+  private constructor(name: string, handle: NativePointer) {
+    this.#adapter = native();
+    this.#publish = this.#adapter.symbols.zigbolt_publish;
+    this.name = name;
+    this.#handle = handle;
+    this.termLength = this.#adapter.symbols.zigbolt_ipc_term_length(handle);
+    backstop.register(this, handle, this);
+  }
+
+  /**
+   * Creates a channel. Fails with ChannelInUseError if a live process uses the name (pass
+   * `replace: true` to take it anyway); a stale segment left by a dead process is replaced.
+   */
+  static create(options: IpcChannelOptions): IpcChannel {
+    const { symbols } = native();
+    const name = checkedName(options?.name);
+    const termLength = checkedTermLength(options.termLength ?? layout.termLengthDefault);
+    const handle = symbols.zigbolt_ipc_create_ex(cString(name), termLength, flagsOf(options));
+    if (native().isNull(handle)) throw lastStatusError(`Cannot create channel "${name}"`);
+    return new IpcChannel(name, handle);
+  }
+
+  /** Opens an existing channel; NoSuchChannelError if nobody created it. */
+  static open(options: IpcChannelOptions): IpcChannel {
+    const { symbols } = native();
+    const name = checkedName(options?.name);
+    const termLength = checkedTermLength(options.termLength ?? 0);
+    if (options.replace) throw new InvalidArgumentError(`Cannot open "${name}": replace is a create option`);
+    const handle = symbols.zigbolt_ipc_open_ex(cString(name), termLength, flagsOf(options));
+    if (native().isNull(handle)) throw lastStatusError(`Cannot open channel "${name}"`);
+    return new IpcChannel(name, handle);
+  }
+
+  /** @internal Wraps a handle made by a Transport. */
+  static fromHandle(name: string, handle: NativePointer, context: string): IpcChannel {
+    if (native().isNull(handle)) throw lastStatusError(context);
+    return new IpcChannel(name, handle);
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Which best-effort memory options took effect for this mapping. */
+  get memory(): MemoryApplied {
+    const applied = this.#checked(this.#adapter.symbols.zigbolt_ipc_memory_flags(this.#handle), "read memory flags of");
+    return {
+      preFault: (applied & layout.flags.preFault) !== 0,
+      hugepages: (applied & layout.flags.hugepages) !== 0,
+      mlock: (applied & layout.flags.mlock) !== 0,
+    };
+  }
+
+  /**
+   * Publishes one message (a copy of `data`). Throws BackPressureError when the subscriber
+   * is two terms behind (PeerDeadError if it has died), and the other typed errors.
+   * Use `tryPublish` in hot loops.
+   */
+  publish(data: Uint8Array, msgTypeId: number): void {
+    const status = this.tryPublish(data, msgTypeId);
+    if (status !== Status.Ok) throw this.#publishError(status, data, msgTypeId);
+  }
+
+  /**
+   * Publishes without throwing: returns `Status.Ok` (0) or a negative status, e.g.
+   * `Status.BackPressure` to retry later. No allocation.
+   */
+  tryPublish(data: Uint8Array, msgTypeId: number): number {
+    if ((msgTypeId | 0) !== msgTypeId) return Status.InvalidArgument;
+    return this.#publish(this.#handle, data, data.byteLength, msgTypeId);
+  }
+
+  /**
+   * Hands up to `limit` messages to `handler(data, msgTypeId)` and returns how many.
+   * `data` is a view into shared memory, valid only during the call: copy it with
+   * `data.slice()` to keep it. Allocates one view object per message; `pollFragments`
+   * allocates nothing.
+   */
+  poll(handler: MessageHandler, limit: number = pollLimitDefault): number {
+    return this.#read(handler, limit, false);
+  }
+
+  /**
+   * Like `poll`, with a reused `Fragment` (term bytes, DataView, offset, length, msgTypeId)
+   * instead of a new view per message: zero allocation per message.
+   */
+  pollFragments(handler: FragmentHandler, limit: number = pollLimitDefault): number {
+    return this.#read(handler, limit, true);
+  }
+
+  /** Bytes this subscriber has consumed since the channel was created. */
+  get position(): number {
+    return this.#reader?.position ?? 0;
+  }
+
+  /** Whether the process holding `role` is alive, dead, or unknown. */
+  peerState(role: PeerRole): PeerState {
+    const state = this.#checked(this.#adapter.symbols.zigbolt_ipc_peer_state(this.#handle, roleNumber(role)), "query");
+    return peerStates[state];
+  }
+
+  /** The pid of the process holding `role`, or 0. */
+  peerPid(role: PeerRole): number {
+    return this.#checked(this.#adapter.symbols.zigbolt_ipc_peer_pid(this.#handle, roleNumber(role)), "query");
+  }
+
+  /** Throws PeerDeadError if the process that held `role` has died. */
+  ensurePeerAlive(role: PeerRole): void {
+    if (this.peerState(role) === "dead") {
+      throw statusError(Status.PeerDead, `Channel "${this.name}": its ${role} (pid ${this.peerPid(role)})`);
+    }
+  }
+
+  /** Releases this side's roles, unmaps the segment, and unlinks the name if we created it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // A handler that closes the channel mid-poll: unmap once the poll is out of the mapping.
+    if (!this.#polling) this.#release();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #read(handler: MessageHandler | FragmentHandler, limit: number, asFragments: boolean): number {
+    if (this.#closed) throw new HandleClosedError(`Cannot poll channel "${this.name}": it is closed`);
+    if (!(limit >= 0) || typeof handler !== "function") {
+      throw new InvalidArgumentError(`Cannot poll channel "${this.name}": need a handler and a limit >= 0`);
+    }
+    const reader = this.#reader ?? this.#startReading();
+    this.#polling = true;
+    try {
+      return reader.read(handler, limit, asFragments, () => this.#closed);
+    } catch (error) {
+      if (error instanceof CorruptionFound) {
+        throw new CorruptChannelError(`Channel "${this.name}" is corrupt: ${error.message}`);
+      }
+      throw error;
+    } finally {
+      this.#polling = false;
+      if (this.#closed) this.#release();
+    }
+  }
+
+  #startReading(): IpcReader {
+    const symbols = this.#adapter.symbols;
+    this.#checked(symbols.zigbolt_ipc_claim(this.#handle, layout.roleNumbers.subscriber), "subscribe to");
+    const segment = symbols.zigbolt_ipc_segment(this.#handle);
+    if (this.#adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${this.name}"`);
+    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength);
+  }
+
+  #release(): void {
+    this.#reader = undefined;
+    backstop.unregister(this);
+    this.#adapter.symbols.zigbolt_ipc_close(this.#handle);
+  }
+
+  #checked(result: number, action: string): number {
+    if (result < 0) throw statusError(result, `Cannot ${action} channel "${this.name}"`);
+    return result;
+  }
+
+  #publishError(status: number, data: Uint8Array, msgTypeId: number): Error {
+    const context = `Cannot publish ${data.byteLength} bytes on channel "${this.name}"`;
+    if (status === Status.InvalidArgument && (msgTypeId | 0) !== msgTypeId) {
+      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
+    }
+    if (status === Status.BackPressure && this.peerState("subscriber") === "dead") {
+      return statusError(Status.PeerDead, `${context}: its subscriber (pid ${this.peerPid("subscriber")}) has died`);
+    }
+    return statusError(status, context);
+  }
+}
+
+function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text}\0`);
+}
+
+function checkedName(name: unknown): string {
+  if (typeof name !== "string" || name.includes("\0")) {
+    throw new InvalidNameError(`Invalid channel name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
+  }
+  return name;
+}
+
+function checkedTermLength(termLength: number): number {
+  if (!Number.isInteger(termLength) || termLength < 0 || termLength > layout.termLengthMax) {
+    throw new InvalidTermLengthError(
+      `Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`,
+    );
+  }
+  return termLength;
+}
+
+function flagsOf(options: IpcChannelOptions): number {
+  let flags = 0;
+  if (options.preFault ?? true) flags |= layout.flags.preFault;
+  if (options.hugepages) flags |= layout.flags.hugepages;
+  if (options.mlock) flags |= layout.flags.mlock;
+  if (options.replace) flags |= layout.flags.replace;
+  return flags;
+}
+
+function roleNumber(role: PeerRole): number {
+  const number = layout.roleNumbers[role];
+  if (number === undefined) throw new InvalidArgumentError(`Unknown role ${JSON.stringify(role)}`);
+  return number;
+}

@@ -1,0 +1,86 @@
+/**
+ * Transport: defaults (term length, memory options) for the channels it creates and opens.
+ * @module
+ */
+import { IpcChannel } from "./ipc_channel.ts";
+import * as layout from "./_ipc_layout.ts";
+import { lastStatusError, native } from "./_native.ts";
+import type { NativePointer } from "./_symbols.ts";
+import { HandleClosedError, InvalidNameError, InvalidTermLengthError } from "./errors.ts";
+
+/** Options of `new Transport()`. */
+export interface TransportOptions {
+  /** Term length of the channels it creates: a power of two in [4096, 1 GiB]. Default 1 MiB. */
+  termLength?: number;
+  /** Default true. */
+  preFault?: boolean;
+  /** Default false. */
+  hugepages?: boolean;
+  /** Default false. */
+  mlock?: boolean;
+}
+
+/**
+ * Makes channels with shared defaults.
+ *
+ * @example
+ * ```ts
+ * using transport = new Transport({ termLength: 64 * 1024 });
+ * using orders = transport.createChannel("/orders");
+ * ```
+ */
+export class Transport implements Disposable {
+  readonly termLength: number;
+  #handle: NativePointer;
+  #closed = false;
+
+  constructor(options: TransportOptions = {}) {
+    const termLength = options.termLength ?? layout.termLengthDefault;
+    if (!Number.isInteger(termLength) || termLength <= 0 || termLength > layout.termLengthMax) {
+      throw new InvalidTermLengthError(`Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`);
+    }
+    let flags = 0;
+    if (options.preFault ?? true) flags |= layout.flags.preFault;
+    if (options.hugepages) flags |= layout.flags.hugepages;
+    if (options.mlock) flags |= layout.flags.mlock;
+    const { symbols, isNull } = native();
+    this.#handle = symbols.zigbolt_transport_create_ex(termLength, flags);
+    if (isNull(this.#handle)) throw lastStatusError("Cannot create transport");
+    this.termLength = termLength;
+  }
+
+  /** Creates a channel with this transport's term length and memory options. */
+  createChannel(name: string): IpcChannel {
+    const handle = native().symbols.zigbolt_transport_ipc_create(this.#live("create", name), nameBytes(name));
+    return IpcChannel.fromHandle(name, handle, `Cannot create channel "${name}"`);
+  }
+
+  /** Opens a channel (with the creator's term length) using this transport's memory options. */
+  openChannel(name: string): IpcChannel {
+    const handle = native().symbols.zigbolt_transport_ipc_open(this.#live("open", name), nameBytes(name));
+    return IpcChannel.fromHandle(name, handle, `Cannot open channel "${name}"`);
+  }
+
+  /** Closes the transport; channels it made stay open until closed themselves. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    native().symbols.zigbolt_transport_destroy(this.#handle);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #live(action: string, name: string): NativePointer {
+    if (this.#closed) throw new HandleClosedError(`Cannot ${action} channel "${name}": the transport is closed`);
+    return this.#handle;
+  }
+}
+
+function nameBytes(name: string): Uint8Array {
+  if (typeof name !== "string" || name.includes("\0")) {
+    throw new InvalidNameError(`Invalid channel name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
+  }
+  return new TextEncoder().encode(`${name}\0`);
+}

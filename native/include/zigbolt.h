@@ -1,0 +1,140 @@
+/*
+ * zigbolt.h: the C ABI of libzigbolt (ABI level 0.2.1).
+ *
+ * Shared-memory IPC channels in the zigbolt-ipc-v1 layout (docs/ipc.md): one publisher and
+ * one subscriber per channel, three terms, never blocking.
+ *
+ * Conventions
+ * - Handles (void*) are checked tokens, not pointers: a null, closed, stale or wrong-kind
+ *   handle gives ZIGBOLT_STATUS_INVALID_HANDLE, _HANDLE_CLOSED or _WRONG_HANDLE_KIND, never a
+ *   crash. Do not close a handle while another thread is inside a call on it.
+ * - Functions returning int32_t return 0 (or a count) on success, a negative
+ *   ZIGBOLT_STATUS_* on failure. Functions returning a handle, a count of type uint32_t or
+ *   nothing record their status for zigbolt_last_status() (per thread).
+ *
+ * This file is checked against native/src/c_api/exports.zig by the Zig test suite.
+ */
+#ifndef ZIGBOLT_H
+#define ZIGBOLT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status codes (values are ABI: never renumbered) ---------------------------------- */
+enum zigbolt_status {
+    ZIGBOLT_STATUS_OK = 0,
+    ZIGBOLT_STATUS_INVALID_HANDLE = -1,
+    ZIGBOLT_STATUS_HANDLE_CLOSED = -2,
+    ZIGBOLT_STATUS_WRONG_HANDLE_KIND = -3,
+    ZIGBOLT_STATUS_INVALID_ARGUMENT = -4,
+    ZIGBOLT_STATUS_INVALID_NAME = -5,
+    ZIGBOLT_STATUS_INVALID_TERM_LENGTH = -6,
+    ZIGBOLT_STATUS_NO_SUCH_CHANNEL = -7,
+    ZIGBOLT_STATUS_INVALID_CHANNEL = -8,
+    ZIGBOLT_STATUS_UNSUPPORTED_VERSION = -9,
+    ZIGBOLT_STATUS_SHM_TOO_SMALL = -10,
+    ZIGBOLT_STATUS_TERM_LENGTH_MISMATCH = -11,
+    ZIGBOLT_STATUS_MESSAGE_TOO_LARGE = -12,
+    ZIGBOLT_STATUS_EMPTY_MESSAGE = -13,
+    ZIGBOLT_STATUS_BACK_PRESSURE = -14,
+    ZIGBOLT_STATUS_CORRUPT_CHANNEL = -15,
+    ZIGBOLT_STATUS_CHANNEL_IN_USE = -16,
+    ZIGBOLT_STATUS_PUBLISHER_EXISTS = -17,
+    ZIGBOLT_STATUS_SUBSCRIBER_EXISTS = -18,
+    ZIGBOLT_STATUS_PEER_DEAD = -19,
+    ZIGBOLT_STATUS_PERMISSION_DENIED = -20,
+    ZIGBOLT_STATUS_OUT_OF_MEMORY = -21,
+    ZIGBOLT_STATUS_TOO_MANY_HANDLES = -22,
+    ZIGBOLT_STATUS_SYSTEM_ERROR = -23
+};
+
+/* Flags of the *_ex calls. Memory options are best effort: see zigbolt_ipc_memory_flags. */
+enum zigbolt_flags {
+    ZIGBOLT_FLAG_PRE_FAULT = 1, /* fault every page in at create/open */
+    ZIGBOLT_FLAG_HUGEPAGES = 2, /* ask for transparent huge pages */
+    ZIGBOLT_FLAG_MLOCK = 4,     /* lock the segment in RAM; bounded by `ulimit -l` */
+    ZIGBOLT_FLAG_REPLACE = 8    /* create: replace a channel even if a live process uses it */
+};
+
+enum zigbolt_role { ZIGBOLT_ROLE_PUBLISHER = 0, ZIGBOLT_ROLE_SUBSCRIBER = 1 };
+
+enum zigbolt_peer_state {
+    ZIGBOLT_PEER_NONE = 0,  /* nobody holds the role (or a v1 peer that does not record it) */
+    ZIGBOLT_PEER_ALIVE = 1,
+    ZIGBOLT_PEER_DEAD = 2   /* its process has exited or was killed */
+};
+
+/* ---- the documented ABI ------------------------------------------------------------------ */
+
+/* A transport holds defaults for the channels it creates. term_length 0 means 1 MiB. */
+void* zigbolt_transport_create(uint32_t term_length, uint8_t use_hugepages, uint8_t pre_fault);
+void zigbolt_transport_destroy(void* transport);
+
+/* Creates a channel (pre-faulted); fails if a live process uses the name. */
+void* zigbolt_ipc_create(const char* name, uint32_t term_length);
+/* Opens a channel. term_length 0 accepts the creator's; otherwise it must match. */
+void* zigbolt_ipc_open(const char* name, uint32_t term_length);
+/* Closes the handle; the creator's handle also unlinks the name. */
+void zigbolt_ipc_destroy(void* channel);
+
+/* Copies one message into the channel. 0 on success; ZIGBOLT_STATUS_BACK_PRESSURE means
+ * retry later; zero-length messages are refused (ZIGBOLT_STATUS_EMPTY_MESSAGE). */
+int32_t zigbolt_publish(void* channel, const uint8_t* data, uint32_t len, int32_t msg_type_id);
+
+/* Calls handler for up to `limit` messages; `data` is valid only during the call. Returns
+ * the count; on failure 0, with the reason in zigbolt_last_status(). */
+uint32_t zigbolt_poll(void* channel,
+                      void (*handler)(const uint8_t* data, uint32_t len, int32_t msg_type_id),
+                      uint32_t limit);
+
+uint32_t zigbolt_version_major(void);
+uint32_t zigbolt_version_minor(void);
+uint32_t zigbolt_version_patch(void);
+
+/* ---- extensions --------------------------------------------------------------------------- */
+
+int32_t zigbolt_last_status(void);
+/* "BackPressure", ...; "Unknown" for a code that is not a status. Static strings. */
+const char* zigbolt_status_name(int32_t status);
+const char* zigbolt_status_message(int32_t status);
+
+void* zigbolt_transport_create_ex(uint32_t term_length, uint32_t flags);
+void* zigbolt_transport_ipc_create(void* transport, const char* name);
+void* zigbolt_transport_ipc_open(void* transport, const char* name);
+
+void* zigbolt_ipc_create_ex(const char* name, uint32_t term_length, uint32_t flags);
+void* zigbolt_ipc_open_ex(const char* name, uint32_t term_length, uint32_t flags);
+/* Like zigbolt_ipc_destroy, returning the status. */
+int32_t zigbolt_ipc_close(void* channel);
+
+/* Like zigbolt_poll, with a context pointer; returns the count or a negative status. */
+int32_t zigbolt_ipc_poll_ex(void* channel,
+                            void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
+                                            int32_t msg_type_id),
+                            void* clientd, uint32_t limit);
+
+/* Takes a role (publish and poll take theirs on first use). PUBLISHER_EXISTS or
+ * SUBSCRIBER_EXISTS if a live process, or another handle of this process, holds it. */
+int32_t zigbolt_ipc_claim(void* channel, uint32_t role);
+/* ZIGBOLT_PEER_* of whoever holds `role`, or a negative status. */
+int32_t zigbolt_ipc_peer_state(void* channel, uint32_t role);
+/* Pid of whoever holds `role` (0 if nobody), or a negative status. */
+int32_t zigbolt_ipc_peer_pid(void* channel, uint32_t role);
+int32_t zigbolt_ipc_term_length(void* channel);
+/* Which ZIGBOLT_FLAG_PRE_FAULT/_HUGEPAGES/_MLOCK took effect, or a negative status. */
+int32_t zigbolt_ipc_memory_flags(void* channel);
+/* Base address of the mapped segment (4096 + 3 * term_length bytes), for bindings that
+ * read and write frames in place; valid until the handle is closed. NULL on a bad handle. */
+void* zigbolt_ipc_segment(void* channel);
+
+/* CLOCK_MONOTONIC in nanoseconds, as a double: comparable across processes. */
+double zigbolt_clock_ns(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZIGBOLT_H */

@@ -1,0 +1,35 @@
+//! ZigBolt: shared-memory messaging for trading systems. This is the Zig API; the C ABI
+//! over it lives in c_api/exports.zig and the TypeScript binding in ../../lib.
+
+const std = @import("std");
+
+pub const limits = @import("limits.zig");
+pub const Status = @import("status.zig").Status;
+pub const Error = @import("status.zig").Error;
+pub const IpcChannel = @import("ipc/channel.zig").IpcChannel;
+pub const ipc = struct {
+    pub const layout = @import("ipc/layout.zig");
+    pub const ChannelName = @import("ipc/name.zig").ChannelName;
+    pub const CreateOptions = @import("ipc/channel.zig").CreateOptions;
+    pub const OpenOptions = @import("ipc/channel.zig").OpenOptions;
+    pub const Role = @import("ipc/channel.zig").Role;
+    pub const PeerState = @import("ipc/channel.zig").PeerState;
+    pub const MemoryOptions = @import("ipc/channel.zig").MemoryOptions;
+    pub const MemoryFlags = @import("ipc/channel.zig").MemoryFlags;
+};
+pub const Transport = @import("transport.zig").Transport;
+pub const clock = @import("platform/clock.zig");
+
+pub const version = std.SemanticVersion{ .major = 0, .minor = 2, .patch = 1 };
+
+test {
+    std.testing.refAllDecls(@This());
+    _ = @import("status.zig");
+    _ = @import("ipc/layout.zig");
+    _ = @import("ipc/name.zig");
+    _ = @import("ipc/peer.zig");
+    _ = @import("ipc/channel_test.zig");
+    _ = @import("platform/shm.zig");
+    _ = @import("platform/process.zig");
+    _ = @import("transport.zig");
+}

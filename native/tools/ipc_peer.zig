@@ -1,0 +1,1 @@
+const std = @import("std"); pub fn main() void {}
