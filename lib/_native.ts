@@ -39,9 +39,10 @@ export function lastStatusError(context: string): ZigBoltError {
 function load(): RuntimeAdapter {
   const fromEnv = adapterModule.readEnv("ZIGBOLT_LIB_PATH");
   const candidates: string[] = [];
+  // An explicit ZIGBOLT_LIB_PATH is the only candidate: never fall back behind the user's back.
   if (fromEnv) candidates.push(fromEnv.endsWith(".so") ? fromEnv : `${fromEnv}/${libraryFile}`);
   const bundled = bundledLibraryPath();
-  if (bundled !== undefined) candidates.push(bundled);
+  if (!fromEnv && bundled !== undefined) candidates.push(bundled);
 
   const failures: string[] = [];
   for (const path of candidates) {

@@ -80,5 +80,10 @@ pub fn build(b: *std.Build) void {
 const Tool = struct { name: []const u8, path: []const u8 };
 
 const tools = [_]Tool{
+    // Cross-process test peer (tests/).
     .{ .name = "zigbolt-peer", .path = "tools/ipc_peer.zig" },
+    // Benchmark programs (bench/).
+    .{ .name = "zigbolt-bench", .path = "tools/bench_ipc.zig" },
+    // The market-data demo's tick publisher (scripts/demo).
+    .{ .name = "zigbolt-demo-ticker", .path = "tools/demo_ticker.zig" },
 };
