@@ -27,5 +27,6 @@ export { Fragment } from "./lib/fragment.ts";
 export { Transport, type TransportOptions } from "./lib/transport.ts";
 export { Status, type StatusName, statusName } from "./lib/status.ts";
 export * from "./lib/errors.ts";
+export { errorForStatus } from "./lib/error_for_status.ts";
 export { monotonicNs } from "./lib/clock.ts";
 export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";

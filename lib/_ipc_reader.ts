@@ -34,12 +34,15 @@ export class IpcReader {
   readonly #termLength: number;
   readonly #availableMax: number;
   readonly #fragment = new Fragment();
+  readonly #closed: () => boolean;
   #headLow: number;
   #headHigh: number;
   #termIndex: number;
   #termOffset: number;
 
-  constructor(adapter: RuntimeAdapter, segment: NativePointer, termLength: number) {
+  /** `closed` is polled between messages, so a handler may close the channel. */
+  constructor(adapter: RuntimeAdapter, segment: NativePointer, termLength: number, closed: () => boolean) {
+    this.#closed = closed;
     this.#termLength = termLength;
     this.#availableMax = layout.termCount * termLength;
     const header = adapter.view(segment, 0, layout.headerLength);
@@ -63,11 +66,8 @@ export class IpcReader {
     return this.#headHigh * twoTo32 + this.#headLow;
   }
 
-  /**
-   * Delivers up to `limit` messages. `closed` is polled between messages so a handler may
-   * close the channel. Throws CorruptionFound after committing what was delivered.
-   */
-  read(handler: MessageHandler | FragmentHandler, limit: number, asFragments: boolean, closed: () => boolean): number {
+  /** Delivers up to `limit` messages. Throws CorruptionFound after committing what was delivered. */
+  read(handler: MessageHandler | FragmentHandler, limit: number, asFragments: boolean): number {
     const available = this.#available();
     if (available === 0) return 0;
     const termLength = this.#termLength;
@@ -120,7 +120,7 @@ export class IpcReader {
           if (offset === termLength) index = this.#nextTerm(index), offset = 0;
           (handler as MessageHandler)(bytes.subarray(start, start + frameLength), msgTypeId);
         }
-        if (closed()) break;
+        if (this.#closed()) break;
       }
     } finally {
       this.#termIndex = index;

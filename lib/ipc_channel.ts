@@ -24,8 +24,11 @@ export type { FragmentHandler, MessageHandler };
 
 /** Who is on each side of a channel. */
 export type PeerRole = "publisher" | "subscriber";
-/** `none`: nobody holds the role (or a v1 peer that does not record itself). */
-export type PeerState = "none" | "alive" | "dead";
+/**
+ * `none`: nobody has held the role (or a v1 peer that does not record itself);
+ * `closed`: its holder closed it cleanly; `dead`: its holder's process died.
+ */
+export type PeerState = "none" | "alive" | "dead" | "closed";
 
 /** Options of `IpcChannel.create` and `IpcChannel.open`. */
 export interface IpcChannelOptions {
@@ -56,7 +59,7 @@ export interface MemoryApplied {
 /** Messages a poll delivers when no limit is given. */
 export const pollLimitDefault = 256;
 
-const peerStates: readonly PeerState[] = ["none", "alive", "dead"];
+const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
 
 const backstop = new FinalizationRegistry<NativePointer>((handle) => {
   native().symbols.zigbolt_ipc_close(handle);
@@ -153,7 +156,8 @@ export class IpcChannel implements Disposable {
 
   /**
    * Publishes without throwing: returns `Status.Ok` (0) or a negative status, e.g.
-   * `Status.BackPressure` to retry later. No allocation.
+   * `Status.BackPressure` to retry later (`Status.PeerDead` now and then instead, once the
+   * subscriber has died). No allocation. `errorForStatus` turns a status into its error.
    */
   tryPublish(data: Uint8Array, msgTypeId: number): number {
     if ((msgTypeId | 0) !== msgTypeId) return Status.InvalidArgument;
@@ -183,7 +187,7 @@ export class IpcChannel implements Disposable {
     return this.#reader?.position ?? 0;
   }
 
-  /** Whether the process holding `role` is alive, dead, or unknown. */
+  /** Whether whoever holds `role` is alive, has died, has closed it, or was never seen. */
   peerState(role: PeerRole): PeerState {
     const state = this.#checked(this.#adapter.symbols.zigbolt_ipc_peer_state(this.#handle, roleNumber(role)), "query");
     return peerStates[state];
@@ -221,7 +225,7 @@ export class IpcChannel implements Disposable {
     const reader = this.#reader ?? this.#startReading();
     this.#polling = true;
     try {
-      return reader.read(handler, limit, asFragments, () => this.#closed);
+      return reader.read(handler, limit, asFragments);
     } catch (error) {
       if (error instanceof CorruptionFound) {
         throw new CorruptChannelError(`Channel "${this.name}" is corrupt: ${error.message}`);
@@ -238,7 +242,7 @@ export class IpcChannel implements Disposable {
     this.#checked(symbols.zigbolt_ipc_claim(this.#handle, layout.roleNumbers.subscriber), "subscribe to");
     const segment = symbols.zigbolt_ipc_segment(this.#handle);
     if (this.#adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${this.name}"`);
-    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength);
+    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength, () => this.#closed);
   }
 
   #release(): void {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import {
+  BackPressureError,
   CorruptChannelError,
+  errorForStatus,
   EmptyMessageError,
   Fragment,
   HandleClosedError,
@@ -199,7 +201,12 @@ test("one live publisher and one live subscriber per channel", () => {
   assert.equal(publisher.peerState("subscriber"), "alive");
   assert.equal(publisher.peerPid("subscriber"), process.pid);
   subscriber.close();
-  assert.equal(publisher.peerState("subscriber"), "none");
+  assert.equal(publisher.peerState("subscriber"), "closed");
+  assert.equal(publisher.peerPid("subscriber"), process.pid);
+  using third = IpcChannel.open({ name: publisher.name });
+  assert.equal(third.peerState("subscriber"), "closed");
+  third.poll(() => {});
+  assert.equal(publisher.peerState("subscriber"), "alive", "a closed role can be taken again");
   publisher.close();
 });
 
@@ -226,6 +233,14 @@ test("memory options report what took effect", () => {
   assert.equal(big.memory.preFault, false);
   assert.equal(typeof big.memory.mlock, "boolean", "192 MiB may exceed ulimit -l: best effort");
   big.close();
+});
+
+test("errorForStatus turns a tryPublish status into its typed error", () => {
+  const error = errorForStatus(Status.BackPressure, "Cannot send the order");
+  assert.ok(error instanceof BackPressureError);
+  assert.equal(error.code, "BackPressure");
+  assert.match(error.message, /^Cannot send the order: back-pressure/);
+  assert.ok(errorForStatus(-999) instanceof ZigBoltError);
 });
 
 test("every error is a ZigBoltError with a code and the shared status number", () => {

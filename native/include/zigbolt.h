@@ -64,7 +64,8 @@ enum zigbolt_role { ZIGBOLT_ROLE_PUBLISHER = 0, ZIGBOLT_ROLE_SUBSCRIBER = 1 };
 enum zigbolt_peer_state {
     ZIGBOLT_PEER_NONE = 0,  /* nobody holds the role (or a v1 peer that does not record it) */
     ZIGBOLT_PEER_ALIVE = 1,
-    ZIGBOLT_PEER_DEAD = 2   /* its process has exited or was killed */
+    ZIGBOLT_PEER_DEAD = 2,  /* its process has exited or was killed */
+    ZIGBOLT_PEER_CLOSED = 3 /* its holder closed it cleanly */
 };
 
 /* ---- the documented ABI ------------------------------------------------------------------ */
@@ -81,7 +82,8 @@ void* zigbolt_ipc_open(const char* name, uint32_t term_length);
 void zigbolt_ipc_destroy(void* channel);
 
 /* Copies one message into the channel. 0 on success; ZIGBOLT_STATUS_BACK_PRESSURE means
- * retry later; zero-length messages are refused (ZIGBOLT_STATUS_EMPTY_MESSAGE). */
+ * retry later (ZIGBOLT_STATUS_PEER_DEAD instead, now and then, once the subscriber has died);
+ * zero-length messages are refused (ZIGBOLT_STATUS_EMPTY_MESSAGE). */
 int32_t zigbolt_publish(void* channel, const uint8_t* data, uint32_t len, int32_t msg_type_id);
 
 /* Calls handler for up to `limit` messages; `data` is valid only during the call. Returns

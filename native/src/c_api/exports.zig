@@ -267,7 +267,8 @@ pub export fn zigbolt_ipc_peer_pid(channel: ?*anyopaque, role: u32) callconv(.c)
         return @intFromEnum(Status.fromError(err));
     };
     const which = roleOf(role) catch |err| return @intFromEnum(Status.fromError(err));
-    return @intCast(object.peerPid(which));
+    // The owner word is shared memory: a garbage pid must not become a negative "status".
+    return std.math.cast(i32, object.peerPid(which)) orelse 0;
 }
 
 pub export fn zigbolt_ipc_term_length(channel: ?*anyopaque) callconv(.c) i32 {

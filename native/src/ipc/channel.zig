@@ -51,32 +51,39 @@ pub const IpcChannel = struct {
     /// reloading the head.
     tail: u64 = 0,
     tail_limit: u64 = 0,
+    /// Back-pressured publishes in a row: every `liveness_check_period` of them we look
+    /// whether the subscriber has died, so a spinning publisher learns it (PeerDead).
+    back_pressure_streak: u32 = 0,
     /// Subscriber state: our head (we are its only writer).
     head: u64 = 0,
 
+    pub const liveness_check_period = 8192;
+
+    /// Builds the whole segment under a temporary name, then renames it into place: an
+    /// opener sees either no channel or a complete one, never a half-made one.
     pub fn create(name: []const u8, options: CreateOptions) Error!IpcChannel {
         const channel_name = try ChannelName.init(name);
         if (!layout.termLengthValid(options.term_length)) return error.InvalidTermLength;
         const length = layout.segmentLength(options.term_length);
 
-        const fd = try createObject(&channel_name, options.replace);
-        defer shm.close(fd);
-        errdefer shm.unlink(channel_name.z());
-        try shm.resize(fd, length);
-        const segment = try shm.map(fd, length);
+        var temporary = try TemporaryName.create();
+        defer shm.close(temporary.fd);
+        errdefer shm.unlink(temporary.name.z());
+        try shm.resize(temporary.fd, length);
+        const segment = try shm.map(temporary.fd, length);
         errdefer segment.unmap();
 
         var channel = init(segment, channel_name, options.term_length);
         channel.memory_applied = shm.applyMemoryOptions(segment, options.memory);
-        channel.created_inode = inodeOf(fd);
-
-        // The object is new and zero-filled; magic goes last so openers see a whole header.
+        channel.created_inode = inodeOf(temporary.fd);
         const header = channel.header;
         header.version = layout.version;
         header.term_length = options.term_length;
         @atomicStore(u64, &header.creator.owner, channel.owner_word, .monotonic);
-        // release: pairs with the opener's acquire load of magic.
+        // release: pairs with the opener's acquire load of magic (v1 rule, kept though the
+        // rename below already hides the segment until it is whole).
         @atomicStore(u64, &header.magic, layout.magic, .release);
+        try takeName(temporary.name.z(), &channel_name, options.replace);
         return channel;
     }
 
@@ -138,8 +145,9 @@ pub const IpcChannel = struct {
         const tail_next = self.tail + padding + frame_length;
         if (tail_next > self.tail_limit) {
             try self.reloadTailLimit();
-            if (tail_next > self.tail_limit) return error.BackPressure;
+            if (tail_next > self.tail_limit) return self.backPressured();
         }
+        self.back_pressure_streak = 0;
         if (padding != 0) self.writeFrame(self.tail, -@as(i32, @intCast(padding)), 0, &.{});
         self.writeFrame(self.tail + padding, @intCast(payload_length), msg_type_id, payload);
         assert(tail_next % limits.frame_alignment == 0);
@@ -264,6 +272,16 @@ pub const IpcChannel = struct {
         };
     }
 
+    /// BackPressure, or PeerDead when the subscriber has died (checked now and then: the
+    /// check reads /proc and costs microseconds).
+    fn backPressured(self: *IpcChannel) Error {
+        self.back_pressure_streak +%= 1;
+        if (self.back_pressure_streak % liveness_check_period == 0 and self.peerState(.subscriber) == .dead) {
+            return error.PeerDead;
+        }
+        return error.BackPressure;
+    }
+
     fn reloadTailLimit(self: *IpcChannel) Error!void {
         // acquire: the subscriber has finished reading everything below this head.
         const head = @atomicLoad(u64, &self.header.head_position, .acquire);
@@ -308,17 +326,41 @@ fn checkHeader(segment: shm.Segment, term_length_expected: u32) Error!u32 {
     return term_length;
 }
 
-/// O_EXCL create; an existing object is replaced only when no live process uses it.
-fn createObject(name: *const ChannelName, replace: bool) Error!std.posix.fd_t {
-    var attempts: u32 = 0;
-    while (attempts < 4) : (attempts += 1) {
-        if (shm.createExclusive(name.z())) |fd| return fd else |err| {
-            if (err != error.ChannelInUse) return err;
+/// A fresh object under a name nobody else will pick: "/.zigbolt-<pid>-<n>".
+const TemporaryName = struct {
+    name: ChannelName,
+    fd: std.posix.fd_t,
+
+    var counter = std.atomic.Value(u32).init(0);
+
+    fn create() Error!TemporaryName {
+        var attempts: u32 = 0;
+        while (attempts < 16) : (attempts += 1) {
+            var buffer: [64]u8 = undefined;
+            const text = std.fmt.bufPrint(&buffer, "/.zigbolt-{d}-{d}", .{
+                std.os.linux.getpid(),
+                counter.fetchAdd(1, .monotonic),
+            }) catch unreachable;
+            const name = try ChannelName.init(text);
+            const fd = shm.createExclusive(name.z()) catch |err| switch (err) {
+                error.ChannelInUse => continue, // left by a dead process with our pid
+                else => return err,
+            };
+            return .{ .name = name, .fd = fd };
         }
-        if (!replace) try refuseIfInUse(name);
-        shm.unlink(name.z());
+        return error.SystemError;
     }
-    return error.ChannelInUse;
+};
+
+/// Renames the finished segment into place. An existing channel is replaced only when no
+/// live process uses it (or when asked to replace it anyway).
+fn takeName(temporary: [*:0]const u8, name: *const ChannelName, replace: bool) Error!void {
+    if (replace) return shm.rename(temporary, name.z(), true);
+    shm.rename(temporary, name.z(), false) catch |err| {
+        if (err != error.ChannelInUse) return err;
+        try refuseIfInUse(name);
+        return shm.rename(temporary, name.z(), true);
+    };
 }
 
 fn refuseIfInUse(name: *const ChannelName) Error!void {

@@ -222,3 +222,23 @@ test "one live publisher and one live subscriber per channel" {
     try testing.expectEqual(@import("channel.zig").PeerState.alive, channel.peerState(.subscriber));
     try channel.ensurePeerAlive(.publisher);
 }
+
+test "a publisher back-pressured by a dead subscriber learns PeerDead" {
+    var channel = try createFresh("/zigbolt-test-dead-subscriber", 4096);
+    defer channel.close();
+    // A subscriber that cannot be alive: a pid above pid_max.
+    channel.header.subscriber.owner = 0x7fff_fff0;
+    while (true) channel.publish("0123456789", 1) catch |err| {
+        try testing.expectEqual(error.BackPressure, err);
+        break;
+    };
+    var results: [2]u32 = .{ 0, 0 };
+    for (0..2 * IpcChannel.liveness_check_period) |_| {
+        channel.publish("0123456789", 1) catch |err| switch (err) {
+            error.BackPressure => results[0] += 1,
+            error.PeerDead => results[1] += 1,
+            else => return err,
+        };
+    }
+    try testing.expectEqual(@as(u32, 2), results[1]);
+}

@@ -9,8 +9,16 @@ const process = @import("../platform/process.zig");
 /// C ABI values: ZIGBOLT_ROLE_*.
 pub const Role = enum(u32) { publisher = 0, subscriber = 1 };
 
-/// C ABI values: ZIGBOLT_PEER_*.
-pub const PeerState = enum(i32) { none = 0, alive = 1, dead = 2 };
+/// C ABI values: ZIGBOLT_PEER_*. `closed`: its holder let go of it with close().
+pub const PeerState = enum(i32) { none = 0, alive = 1, dead = 2, closed = 3 };
+
+/// Set in the pid half of an owner word when its holder closed the role: a reader can tell
+/// "left cleanly" from "never came" and from "died".
+const closed_bit: u64 = 1 << 31;
+
+fn isClosed(owner: u64) bool {
+    return owner & closed_bit != 0;
+}
 
 pub const ClaimError = error{Taken};
 
@@ -20,7 +28,8 @@ pub fn claim(word: *u64, mine: u64) ClaimError!void {
     var current = @atomicLoad(u64, word, .acquire);
     var attempts: u32 = 0;
     while (attempts < 8) : (attempts += 1) {
-        const free = current == 0 or (current != mine and process.liveness(current) == .dead);
+        const free = current == 0 or isClosed(current) or
+            (current != mine and process.liveness(current) == .dead);
         if (!free) return error.Taken;
         // acq_rel: the winner sees everything the previous holder published before dying.
         current = @cmpxchgStrong(u64, word, current, mine, .acq_rel, .acquire) orelse return;
@@ -28,15 +37,16 @@ pub fn claim(word: *u64, mine: u64) ClaimError!void {
     return error.Taken;
 }
 
-/// Gives the role back, unless someone has since taken it over from us.
+/// Gives the role back, marked closed, unless someone has since taken it over from us.
 pub fn release(word: *u64, mine: u64) void {
     // release: our last writes to the channel happen before the next holder's claim.
-    _ = @cmpxchgStrong(u64, word, mine, 0, .release, .monotonic);
+    _ = @cmpxchgStrong(u64, word, mine, mine | closed_bit, .release, .monotonic);
 }
 
 pub fn state(word: *const u64) PeerState {
     const owner = @atomicLoad(u64, word, .acquire);
     if (owner == 0) return .none;
+    if (isClosed(owner)) return .closed;
     return switch (process.liveness(owner)) {
         .alive => .alive,
         .dead => .dead,
@@ -44,7 +54,7 @@ pub fn state(word: *const u64) PeerState {
 }
 
 pub fn pid(word: *const u64) u32 {
-    return process.pidOf(@atomicLoad(u64, word, .acquire));
+    return process.pidOf(@atomicLoad(u64, word, .acquire) & ~closed_bit);
 }
 
 test "a role is taken once, can be released and taken again" {
@@ -55,7 +65,8 @@ test "a role is taken once, can be released and taken again" {
     try std.testing.expectError(error.Taken, claim(&word, mine));
     try std.testing.expectEqual(PeerState.alive, state(&word));
     release(&word, mine);
-    try std.testing.expectEqual(PeerState.none, state(&word));
+    try std.testing.expectEqual(PeerState.closed, state(&word));
+    try std.testing.expectEqual(process.pidOf(mine), pid(&word));
     try claim(&word, mine);
 }
 

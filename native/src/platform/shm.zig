@@ -10,6 +10,10 @@ pub const page_length = std.heap.page_size_min;
 
 /// madvise advice values that std does not name (Linux 5.14+).
 const madv_populate_write = 23;
+/// renameat2 flag (Linux 3.15+).
+const rename_noreplace = 1;
+/// Where Linux libcs keep POSIX shared-memory objects: shm_open("/x") is this ++ "/x".
+const shm_directory = "/dev/shm";
 
 pub const Segment = struct {
     memory: []align(page_length) u8,
@@ -46,6 +50,35 @@ pub fn close(fd: posix.fd_t) void {
 
 pub fn unlink(name: [*:0]const u8) void {
     _ = std.c.shm_unlink(name);
+}
+
+/// Gives object `from` the name `to` in one step, so that openers of `to` never see a
+/// half-made object. Without `replace`, an existing `to` is ChannelInUse.
+pub fn rename(from: [*:0]const u8, to: [*:0]const u8, replace: bool) Error!void {
+    var from_path: [shm_directory.len + 257]u8 = undefined;
+    var to_path: [shm_directory.len + 257]u8 = undefined;
+    const flags: u32 = if (replace) 0 else rename_noreplace;
+    const rc = linux.renameat2(
+        linux.AT.FDCWD,
+        try objectPath(&from_path, from),
+        linux.AT.FDCWD,
+        try objectPath(&to_path, to),
+        flags,
+    );
+    return switch (linux.E.init(rc)) {
+        .SUCCESS => {},
+        .EXIST => error.ChannelInUse,
+        .ACCES, .PERM => error.PermissionDenied,
+        .NOENT, .NAMETOOLONG => error.InvalidName,
+        else => error.SystemError,
+    };
+}
+
+fn objectPath(buffer: []u8, name: [*:0]const u8) Error![*:0]const u8 {
+    const path = std.fmt.bufPrintZ(buffer, "{s}{s}", .{ shm_directory, std.mem.span(name) }) catch {
+        return error.InvalidName;
+    };
+    return path.ptr;
 }
 
 pub fn resize(fd: posix.fd_t, length: u64) Error!void {
@@ -134,6 +167,19 @@ test "a segment can be created, mapped by two handles and unlinked" {
     const applied = applyMemoryOptions(a, .{ .pre_fault = true, .mlock = true });
     try std.testing.expect(applied.pre_fault);
     try std.testing.expectEqual(@as(u8, 0xAB), b.memory[page_length + 5]);
+}
+
+test "rename publishes an object under a new name, refusing to overwrite unless asked" {
+    const a = "/zigbolt-test-rename-a";
+    const b = "/zigbolt-test-rename-b";
+    unlink(a);
+    unlink(b);
+    close(try createExclusive(a));
+    close(try createExclusive(b));
+    defer unlink(b);
+    try std.testing.expectError(error.ChannelInUse, rename(a, b, false));
+    try rename(a, b, true);
+    try std.testing.expectError(error.NoSuchChannel, openExisting(a));
 }
 
 test "opening a missing segment is NoSuchChannel" {
