@@ -15,5 +15,8 @@ import { native } from "./_native.ts";
  * ```
  */
 export function monotonicNs(): number {
-  return native().symbols.zigbolt_clock_ns();
+  return (clockNs ??= native().symbols.zigbolt_clock_ns)();
 }
+
+/** The FFI symbol itself, once loaded: each sample then costs only the call (~27 ns). */
+let clockNs: (() => number) | undefined;

@@ -210,6 +210,7 @@ export class IpcChannel implements Disposable {
     if (this.#closed) return;
     this.#closed = true;
     // A handler that closes the channel mid-poll: unmap once the poll is out of the mapping.
+    if (this.#reader) this.#reader.stopped = true;
     if (!this.#polling) this.#release();
   }
 
@@ -223,18 +224,28 @@ export class IpcChannel implements Disposable {
       throw new InvalidArgumentError(`Cannot poll channel "${this.name}": need a handler and a limit >= 0`);
     }
     const reader = this.#reader ?? this.#startReading();
+    // The empty poll is the spin of every waiting loop: keep it to one load and out of try.
+    let available: number;
+    try {
+      available = reader.available();
+    } catch (error) {
+      throw this.#corrupt(error);
+    }
+    if (available === 0) return 0;
     this.#polling = true;
     try {
-      return reader.read(handler, limit, asFragments);
+      return reader.read(available, handler, limit, asFragments);
     } catch (error) {
-      if (error instanceof CorruptionFound) {
-        throw new CorruptChannelError(`Channel "${this.name}" is corrupt: ${error.message}`);
-      }
-      throw error;
+      throw this.#corrupt(error);
     } finally {
       this.#polling = false;
       if (this.#closed) this.#release();
     }
+  }
+
+  #corrupt(error: unknown): unknown {
+    if (!(error instanceof CorruptionFound)) return error;
+    return new CorruptChannelError(`Channel "${this.name}" is corrupt: ${error.message}`);
   }
 
   #startReading(): IpcReader {
@@ -242,7 +253,7 @@ export class IpcChannel implements Disposable {
     this.#checked(symbols.zigbolt_ipc_claim(this.#handle, layout.roleNumbers.subscriber), "subscribe to");
     const segment = symbols.zigbolt_ipc_segment(this.#handle);
     if (this.#adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${this.name}"`);
-    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength, () => this.#closed);
+    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength);
   }
 
   #release(): void {

@@ -255,16 +255,32 @@ test("every error is a ZigBoltError with a code and the shared status number", (
   }
 });
 
-test("garbage written into the shared tail is CorruptChannel on both sides", () => {
+function writeShared(name: string, offset: number, bytes: number[]): void {
+  const fd = fs.openSync(`/dev/shm${name}`, "r+");
+  fs.writeSync(fd, new Uint8Array(bytes), 0, bytes.length, offset);
+  fs.closeSync(fd);
+}
+
+test("garbage written into the shared tail is CorruptChannel for the subscriber", () => {
   const [publisher, subscriber] = pair("garbage-tail");
   publisher.publish(new Uint8Array([1]), 1);
   subscriber.poll(() => {});
-  const file = `/dev/shm${publisher.name}`;
-  const fd = fs.openSync(file, "r+");
-  fs.writeSync(fd, new Uint8Array([0x03, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde]), 0, 8, 128);
-  assert.throws(() => subscriber.poll(() => {}), CorruptChannelError);
-  assert.throws(() => publisher.publish(new Uint8Array([1]), 1), CorruptChannelError);
-  fs.closeSync(fd);
+  for (const garbage of [[0x03, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde], [0xf8, 0xff, 0, 0, 0, 0, 0, 0], [0x08, 0, 0, 0, 1, 0, 0, 0]]) {
+    writeShared(publisher.name, 128, garbage);
+    assert.throws(() => subscriber.poll(() => assert.fail("nothing is delivered")), CorruptChannelError);
+  }
+  subscriber.close();
+  publisher.close();
+});
+
+test("garbage in the shared head is CorruptChannel for the publisher when it next reloads it", () => {
+  const [publisher, subscriber] = pair("garbage-head-publisher");
+  publisher.publish(new Uint8Array([1]), 1);
+  subscriber.poll(() => {});
+  writeShared(publisher.name, 256, [0, 0, 0, 0, 0, 0, 0, 0x40]);
+  assert.throws(() => {
+    for (let i = 0; i < 1000; i++) publisher.publish(new Uint8Array(8), 1);
+  }, CorruptChannelError);
   subscriber.close();
   publisher.close();
 });

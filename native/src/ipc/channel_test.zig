@@ -147,6 +147,8 @@ test "garbage in the shared tail or head is CorruptChannel, never a wild read" {
 
     channel.header.tail_position = 0xDEAD_BEEF_0000_0003;
     try testing.expectError(error.CorruptChannel, channel.poll(&collected, Collected.onMessage, 10));
+    // The publisher notices when it next reloads the head (at the latest two terms on).
+    channel.tail_limit = channel.tail;
     try testing.expectError(error.CorruptChannel, channel.publish("y", 1));
     channel.header.tail_position = channel.tail;
 
