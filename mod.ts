@@ -19,6 +19,7 @@ export {
   type IpcChannelOptions,
   type MemoryApplied,
   type MessageHandler,
+  type OpenWhenReadyOptions,
   type PeerRole,
   type PeerState,
   pollLimitDefault,

@@ -69,7 +69,12 @@ export class IpcReader {
    * Delivers up to `limit` of the `available` bytes' messages (from `available()`).
    * Throws CorruptionFound after committing what was delivered.
    */
-  read(available: number, handler: MessageHandler | FragmentHandler, limit: number, asFragments: boolean): number {
+  read(
+    available: number,
+    handler: MessageHandler | FragmentHandler,
+    limit: number,
+    asFragments: boolean,
+  ): number {
     const termLength = this.#termLength;
     let index = this.#termIndex;
     let offset = this.#termOffset;
@@ -148,7 +153,10 @@ export class IpcReader {
     if (tailHigh !== expectedHigh || available > this.#availableMax || (available & 7) !== 0) {
       return this.#availableChecked();
     }
-    if ((header[layout.headLowWord] >>> 0) !== this.#headLow || (header[layout.headHighWord] >>> 0) !== this.#headHigh) {
+    if (
+      (header[layout.headLowWord] >>> 0) !== this.#headLow ||
+      (header[layout.headHighWord] >>> 0) !== this.#headHigh
+    ) {
       throw new CorruptionFound("the head position was changed by another process (a second subscriber?)");
     }
     return available;

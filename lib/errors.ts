@@ -35,61 +35,189 @@ export class LibraryNotLoadedError extends ZigBoltError {
   }
 }
 
-function statusClass<C extends StatusName>(code: C) {
-  return class extends ZigBoltError {
-    declare readonly code: C;
-    constructor(message: string) {
-      super(code, message);
-    }
-  };
+/** Not a ZigBolt handle. */
+export class InvalidHandleError extends ZigBoltError {
+  declare readonly code: "InvalidHandle";
+  constructor(message: string) {
+    super("InvalidHandle", message);
+  }
 }
 
-/** Not a ZigBolt handle. */
-export class InvalidHandleError extends statusClass("InvalidHandle") {}
 /** The channel or transport was closed. */
-export class HandleClosedError extends statusClass("HandleClosed") {}
+export class HandleClosedError extends ZigBoltError {
+  declare readonly code: "HandleClosed";
+  constructor(message: string) {
+    super("HandleClosed", message);
+  }
+}
+
 /** A handle of another kind was passed. */
-export class WrongHandleKindError extends statusClass("WrongHandleKind") {}
+export class WrongHandleKindError extends ZigBoltError {
+  declare readonly code: "WrongHandleKind";
+  constructor(message: string) {
+    super("WrongHandleKind", message);
+  }
+}
+
 /** An argument is out of its domain (a msgTypeId that is not an int32, a limit < 0, ...). */
-export class InvalidArgumentError extends statusClass("InvalidArgument") {}
+export class InvalidArgumentError extends ZigBoltError {
+  declare readonly code: "InvalidArgument";
+  constructor(message: string) {
+    super("InvalidArgument", message);
+  }
+}
+
 /** A channel name is not "/" followed by 1..254 bytes without "/" or NUL. */
-export class InvalidNameError extends statusClass("InvalidName") {}
+export class InvalidNameError extends ZigBoltError {
+  declare readonly code: "InvalidName";
+  constructor(message: string) {
+    super("InvalidName", message);
+  }
+}
+
 /** A term length is not a power of two in [4096, 1 GiB]. */
-export class InvalidTermLengthError extends statusClass("InvalidTermLength") {}
+export class InvalidTermLengthError extends ZigBoltError {
+  declare readonly code: "InvalidTermLength";
+  constructor(message: string) {
+    super("InvalidTermLength", message);
+  }
+}
+
 /** No channel of that name exists. */
-export class NoSuchChannelError extends statusClass("NoSuchChannel") {}
+export class NoSuchChannelError extends ZigBoltError {
+  declare readonly code: "NoSuchChannel";
+  constructor(message: string) {
+    super("NoSuchChannel", message);
+  }
+}
+
 /** The segment is not a ZigBolt channel (wrong magic), or is still being created. */
-export class InvalidChannelError extends statusClass("InvalidChannel") {}
+export class InvalidChannelError extends ZigBoltError {
+  declare readonly code: "InvalidChannel";
+  constructor(message: string) {
+    super("InvalidChannel", message);
+  }
+}
+
 /** The segment has a layout version this library does not read. */
-export class UnsupportedVersionError extends statusClass("UnsupportedVersion") {}
+export class UnsupportedVersionError extends ZigBoltError {
+  declare readonly code: "UnsupportedVersion";
+  constructor(message: string) {
+    super("UnsupportedVersion", message);
+  }
+}
+
 /** The segment is smaller than its header says. */
-export class ShmTooSmallError extends statusClass("ShmTooSmall") {}
+export class ShmTooSmallError extends ZigBoltError {
+  declare readonly code: "ShmTooSmall";
+  constructor(message: string) {
+    super("ShmTooSmall", message);
+  }
+}
+
 /** The channel's term length is not the one asked for. */
-export class TermLengthMismatchError extends statusClass("TermLengthMismatch") {}
+export class TermLengthMismatchError extends ZigBoltError {
+  declare readonly code: "TermLengthMismatch";
+  constructor(message: string) {
+    super("TermLengthMismatch", message);
+  }
+}
+
 /** A message does not fit in one term, or exceeds 16 MiB. */
-export class MessageTooLargeError extends statusClass("MessageTooLarge") {}
+export class MessageTooLargeError extends ZigBoltError {
+  declare readonly code: "MessageTooLarge";
+  constructor(message: string) {
+    super("MessageTooLarge", message);
+  }
+}
+
 /** Zero-length messages are refused: v1 readers would stall on them. */
-export class EmptyMessageError extends statusClass("EmptyMessage") {}
+export class EmptyMessageError extends ZigBoltError {
+  declare readonly code: "EmptyMessage";
+  constructor(message: string) {
+    super("EmptyMessage", message);
+  }
+}
+
 /** The subscriber is two terms behind; retry later. */
-export class BackPressureError extends statusClass("BackPressure") {}
+export class BackPressureError extends ZigBoltError {
+  declare readonly code: "BackPressure";
+  constructor(message: string) {
+    super("BackPressure", message);
+  }
+}
+
 /** Shared positions or frames were written by someone else. */
-export class CorruptChannelError extends statusClass("CorruptChannel") {}
+export class CorruptChannelError extends ZigBoltError {
+  declare readonly code: "CorruptChannel";
+  constructor(message: string) {
+    super("CorruptChannel", message);
+  }
+}
+
 /** A live process still uses a channel of that name. */
-export class ChannelInUseError extends statusClass("ChannelInUse") {}
+export class ChannelInUseError extends ZigBoltError {
+  declare readonly code: "ChannelInUse";
+  constructor(message: string) {
+    super("ChannelInUse", message);
+  }
+}
+
 /** The channel already has a live publisher. */
-export class PublisherExistsError extends statusClass("PublisherExists") {}
+export class PublisherExistsError extends ZigBoltError {
+  declare readonly code: "PublisherExists";
+  constructor(message: string) {
+    super("PublisherExists", message);
+  }
+}
+
 /** The channel already has a live subscriber. */
-export class SubscriberExistsError extends statusClass("SubscriberExists") {}
+export class SubscriberExistsError extends ZigBoltError {
+  declare readonly code: "SubscriberExists";
+  constructor(message: string) {
+    super("SubscriberExists", message);
+  }
+}
+
 /** The process on the other side of the channel has died. */
-export class PeerDeadError extends statusClass("PeerDead") {}
+export class PeerDeadError extends ZigBoltError {
+  declare readonly code: "PeerDead";
+  constructor(message: string) {
+    super("PeerDead", message);
+  }
+}
+
 /** Permission denied on the shared-memory segment. */
-export class PermissionDeniedError extends statusClass("PermissionDenied") {}
+export class PermissionDeniedError extends ZigBoltError {
+  declare readonly code: "PermissionDenied";
+  constructor(message: string) {
+    super("PermissionDenied", message);
+  }
+}
+
 /** Out of memory or address space while mapping. */
-export class OutOfMemoryError extends statusClass("OutOfMemory") {}
+export class OutOfMemoryError extends ZigBoltError {
+  declare readonly code: "OutOfMemory";
+  constructor(message: string) {
+    super("OutOfMemory", message);
+  }
+}
+
 /** Too many open handles in this process. */
-export class TooManyHandlesError extends statusClass("TooManyHandles") {}
+export class TooManyHandlesError extends ZigBoltError {
+  declare readonly code: "TooManyHandles";
+  constructor(message: string) {
+    super("TooManyHandles", message);
+  }
+}
+
 /** An unexpected operating-system error. */
-export class SystemError extends statusClass("SystemError") {}
+export class SystemError extends ZigBoltError {
+  declare readonly code: "SystemError";
+  constructor(message: string) {
+    super("SystemError", message);
+  }
+}
 
 const classes: Record<Exclude<StatusName, "Ok">, new (message: string) => ZigBoltError> = {
   InvalidHandle: InvalidHandleError,

@@ -17,6 +17,7 @@ import {
   InvalidArgumentError,
   InvalidNameError,
   InvalidTermLengthError,
+  type ZigBoltError,
 } from "./errors.ts";
 import { Status } from "./status.ts";
 
@@ -49,6 +50,12 @@ export interface IpcChannelOptions {
   replace?: boolean;
 }
 
+/** Options of `IpcChannel.openWhenReady`. */
+export interface OpenWhenReadyOptions extends IpcChannelOptions {
+  /** How long to wait for the creator; default: for ever. */
+  timeoutMs?: number;
+}
+
 /** Which of the best-effort memory options took effect. */
 export interface MemoryApplied {
   preFault: boolean;
@@ -58,6 +65,8 @@ export interface MemoryApplied {
 
 /** Messages a poll delivers when no limit is given. */
 export const pollLimitDefault = 256;
+
+const openRetryMs = 1;
 
 const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
 
@@ -123,6 +132,29 @@ export class IpcChannel implements Disposable {
     return new IpcChannel(name, handle);
   }
 
+  /**
+   * Opens a channel once its creator has made it, without blocking the event loop:
+   * NoSuchChannel and InvalidChannel (a v1 creator still writing its header) are retried
+   * every millisecond until `timeoutMs`, then thrown; any other error at once.
+   *
+   * @example
+   * ```ts
+   * const orders = await IpcChannel.openWhenReady({ name: "/orders", timeoutMs: 5000 });
+   * ```
+   */
+  static async openWhenReady(options: OpenWhenReadyOptions): Promise<IpcChannel> {
+    const deadline = Date.now() + (options?.timeoutMs ?? Infinity);
+    for (;;) {
+      try {
+        return IpcChannel.open(options);
+      } catch (error) {
+        const code = (error as ZigBoltError).code;
+        if ((code !== "NoSuchChannel" && code !== "InvalidChannel") || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, openRetryMs));
+      }
+    }
+  }
+
   /** @internal Wraps a handle made by a Transport. */
   static fromHandle(name: string, handle: NativePointer, context: string): IpcChannel {
     if (native().isNull(handle)) throw lastStatusError(context);
@@ -136,7 +168,10 @@ export class IpcChannel implements Disposable {
 
   /** Which best-effort memory options took effect for this mapping. */
   get memory(): MemoryApplied {
-    const applied = this.#checked(this.#adapter.symbols.zigbolt_ipc_memory_flags(this.#handle), "read memory flags of");
+    const applied = this.#checked(
+      this.#adapter.symbols.zigbolt_ipc_memory_flags(this.#handle),
+      "read memory flags of",
+    );
     return {
       preFault: (applied & layout.flags.preFault) !== 0,
       hugepages: (applied & layout.flags.hugepages) !== 0,
@@ -189,7 +224,10 @@ export class IpcChannel implements Disposable {
 
   /** Whether whoever holds `role` is alive, has died, has closed it, or was never seen. */
   peerState(role: PeerRole): PeerState {
-    const state = this.#checked(this.#adapter.symbols.zigbolt_ipc_peer_state(this.#handle, roleNumber(role)), "query");
+    const state = this.#checked(
+      this.#adapter.symbols.zigbolt_ipc_peer_state(this.#handle, roleNumber(role)),
+      "query",
+    );
     return peerStates[state];
   }
 
@@ -273,7 +311,10 @@ export class IpcChannel implements Disposable {
       return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
     }
     if (status === Status.BackPressure && this.peerState("subscriber") === "dead") {
-      return statusError(Status.PeerDead, `${context}: its subscriber (pid ${this.peerPid("subscriber")}) has died`);
+      return statusError(
+        Status.PeerDead,
+        `${context}: its subscriber (pid ${this.peerPid("subscriber")}) has died`,
+      );
     }
     return statusError(status, context);
   }

@@ -37,7 +37,9 @@ export class Transport implements Disposable {
   constructor(options: TransportOptions = {}) {
     const termLength = options.termLength ?? layout.termLengthDefault;
     if (!Number.isInteger(termLength) || termLength <= 0 || termLength > layout.termLengthMax) {
-      throw new InvalidTermLengthError(`Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`);
+      throw new InvalidTermLengthError(
+        `Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`,
+      );
     }
     let flags = 0;
     if (options.preFault ?? true) flags |= layout.flags.preFault;
@@ -73,7 +75,9 @@ export class Transport implements Disposable {
   }
 
   #live(action: string, name: string): NativePointer {
-    if (this.#closed) throw new HandleClosedError(`Cannot ${action} channel "${name}": the transport is closed`);
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot ${action} channel "${name}": the transport is closed`);
+    }
     return this.#handle;
   }
 }

@@ -94,5 +94,7 @@ export function resultOf(exit: Exit): Record<string, unknown> {
 }
 
 export function describe(exit: Exit): string {
-  return `code ${exit.code} signal ${exit.signal}\nstdout: ${exit.stdout.slice(-2000)}\nstderr: ${exit.stderr.slice(-2000)}`;
+  return `code ${exit.code} signal ${exit.signal}\nstdout: ${exit.stdout.slice(-2000)}\nstderr: ${
+    exit.stderr.slice(-2000)
+  }`;
 }

@@ -11,7 +11,12 @@ const matrixCount = 1_000_000;
 /** 256 KiB terms: 64 KiB messages fit, and ~1 GB of traffic rotates terms thousands of times. */
 const termLength = 256 * 1024;
 
-async function stream(publisher: PeerRuntime, subscriber: PeerRuntime, count: number, subscriberFlags: string[] = []) {
+async function stream(
+  publisher: PeerRuntime,
+  subscriber: PeerRuntime,
+  count: number,
+  subscriberFlags: string[] = [],
+) {
   const name = uniqueName(`${publisher}-${subscriber}`);
   // The test process creates the channel and keeps it alive; the peers only open it.
   using _channel = IpcChannel.create({ name, termLength });

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import {
   BackPressureError,
   CorruptChannelError,
-  errorForStatus,
   EmptyMessageError,
-  Fragment,
+  errorForStatus,
+  type Fragment,
   HandleClosedError,
   InvalidArgumentError,
   InvalidNameError,
@@ -109,9 +109,11 @@ test("a slow subscriber causes back-pressure and nothing is lost", () => {
   }
   assert.equal(published, (2 * 4096) / 16);
   let next = 0;
-  while (subscriber.poll((data) => {
-    assert.equal(new DataView(data.buffer, data.byteOffset).getUint32(0, true), next++);
-  }) > 0);
+  while (
+    subscriber.poll((data) => {
+      assert.equal(new DataView(data.buffer, data.byteOffset).getUint32(0, true), next++);
+    }) > 0
+  );
   assert.equal(next, published);
   assert.equal(publisher.tryPublish(message, 1), Status.Ok);
   subscriber.close();
@@ -171,10 +173,13 @@ test("a handler may close the channel during poll", () => {
   const [publisher, subscriber] = pair("close-in-handler");
   for (let i = 0; i < 3; i++) publisher.publish(new Uint8Array([i]), 1);
   let seen = 0;
-  assert.equal(subscriber.poll(() => {
-    seen++;
-    subscriber.close();
-  }), 1);
+  assert.equal(
+    subscriber.poll(() => {
+      seen++;
+      subscriber.close();
+    }),
+    1,
+  );
   assert.equal(seen, 1);
   assert.throws(() => subscriber.poll(() => {}), HandleClosedError);
   publisher.close();
@@ -184,7 +189,10 @@ test("a handler that throws does not get the same message again", () => {
   const [publisher, subscriber] = pair("throwing-handler");
   publisher.publish(new Uint8Array([1]), 1);
   publisher.publish(new Uint8Array([2]), 1);
-  assert.throws(() => subscriber.poll(() => { throw new Error("boom"); }), /boom/);
+  assert.throws(() =>
+    subscriber.poll(() => {
+      throw new Error("boom");
+    }), /boom/);
   const rest: number[] = [];
   subscriber.poll((data) => rest.push(data[0]));
   assert.deepEqual(rest, [2]);
@@ -265,7 +273,18 @@ test("garbage written into the shared tail is CorruptChannel for the subscriber"
   const [publisher, subscriber] = pair("garbage-tail");
   publisher.publish(new Uint8Array([1]), 1);
   subscriber.poll(() => {});
-  for (const garbage of [[0x03, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde], [0xf8, 0xff, 0, 0, 0, 0, 0, 0], [0x08, 0, 0, 0, 1, 0, 0, 0]]) {
+  for (
+    const garbage of [[0x03, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde], [0xf8, 0xff, 0, 0, 0, 0, 0, 0], [
+      0x08,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+    ]]
+  ) {
     writeShared(publisher.name, 128, garbage);
     assert.throws(() => subscriber.poll(() => assert.fail("nothing is delivered")), CorruptChannelError);
   }
@@ -336,4 +355,16 @@ test("positions crossing 2^32 keep every message", () => {
   assert.ok(subscriber.position > 2 ** 32);
   subscriber.close();
   publisher.close();
+});
+
+test("openWhenReady waits for the creator without blocking, and times out with the last error", async () => {
+  const name = uniqueName("when-ready");
+  await assert.rejects(IpcChannel.openWhenReady({ name, timeoutMs: 5 }), NoSuchChannelError);
+  let created: IpcChannel | undefined;
+  setTimeout(() => created = IpcChannel.create({ name, termLength: 4096 }), 20);
+  const opened = await IpcChannel.openWhenReady({ name });
+  assert.ok(created, "the timer ran while we waited: the event loop was free");
+  opened.close();
+  created.close();
+  await assert.rejects(IpcChannel.openWhenReady({ name: "bad" }), InvalidNameError);
 });

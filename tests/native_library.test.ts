@@ -61,9 +61,15 @@ test("the symbol table matches zigbolt.h", () => {
     assert.ok(prototype, `${name} is declared in zigbolt.h`);
     assert.equal(definition.args.length, prototype.args.length, `${name}: parameter count`);
     definition.args.forEach((type, i) => {
-      assert.ok(cTypes[type].includes(prototype.args[i]), `${name} parameter ${i}: ${type} vs ${prototype.args[i]}`);
+      assert.ok(
+        cTypes[type].includes(prototype.args[i]),
+        `${name} parameter ${i}: ${type} vs ${prototype.args[i]}`,
+      );
     });
-    assert.ok(cTypes[definition.returns].includes(prototype.returns), `${name} result: ${definition.returns} vs ${prototype.returns}`);
+    assert.ok(
+      cTypes[definition.returns].includes(prototype.returns),
+      `${name} result: ${definition.returns} vs ${prototype.returns}`,
+    );
   }
 });
 
@@ -74,9 +80,16 @@ test("the status table matches the library's, code for code", () => {
     assert.equal(statusName(code), name);
   }
   const lowest = Math.min(...Object.values(Status));
-  assert.equal(cString(symbols.zigbolt_status_name(lowest - 1)), "Unknown", "the library has no status we lack");
+  assert.equal(
+    cString(symbols.zigbolt_status_name(lowest - 1)),
+    "Unknown",
+    "the library has no status we lack",
+  );
   for (const [name, code] of Object.entries(Status)) {
-    assert.match(header, new RegExp(`ZIGBOLT_STATUS_${name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()} = ${code}\\b`));
+    assert.match(
+      header,
+      new RegExp(`ZIGBOLT_STATUS_${name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()} = ${code}\\b`),
+    );
   }
 });
 
@@ -89,7 +102,7 @@ test("the library reports ABI 0.2.1 and a monotonic clock shared with native cod
 
 test("frames written by another v1 publisher, with padding and a zero-length frame, are delivered", () => {
   const name = uniqueName("foreign");
-  using channel = IpcChannel.create({ name, termLength: 4096 });
+  using _channel = IpcChannel.create({ name, termLength: 4096 });
   using subscriber = IpcChannel.open({ name });
   // Written byte by byte from the spec: "abc" (type 5) at 0, an empty frame (type 6) at 16,
   // padding to the end of term 0 at 24, then "z" (type 7) at the start of term 1.
@@ -117,8 +130,11 @@ async function runScript(argv: string[], env: Record<string, string> = {}) {
 const probe = `${root}/tests/.tmp-probe-${process.pid}.ts`;
 
 function writeProbe(): void {
-  fs.writeFileSync(probe, `import { IpcChannel } from "${root}/mod.ts";\n` +
-    `IpcChannel.create({ name: "/zbt-probe-${process.pid}", termLength: 4096 }).close();\nconsole.log("loaded");\n`);
+  fs.writeFileSync(
+    probe,
+    `import { IpcChannel } from "${root}/mod.ts";\n` +
+      `IpcChannel.create({ name: "/zbt-probe-${process.pid}", termLength: 4096 }).close();\nconsole.log("loaded");\n`,
+  );
 }
 
 test("without --allow-ffi, Deno's error names the flag to add", async () => {
@@ -138,7 +154,10 @@ test("a missing library names ZIGBOLT_LIB_PATH and what to build; a directory pa
     for (const argv of [[bunPath, probe], [denoPath, "run", "-A", probe]]) {
       const missing = await runScript(argv, { ZIGBOLT_LIB_PATH: "/nonexistent/lib" });
       assert.notEqual(missing.code, 0);
-      assert.match(missing.stderr, /Cannot load libzigbolt\.so.*\/nonexistent\/lib\/libzigbolt\.so.*zig build/s);
+      assert.match(
+        missing.stderr,
+        /Cannot load libzigbolt\.so.*\/nonexistent\/lib\/libzigbolt\.so.*zig build/s,
+      );
       const directory = await runScript(argv, { ZIGBOLT_LIB_PATH: `${root}/native/zig-out/lib` });
       assert.equal(directory.code, 0, directory.stderr);
       assert.match(directory.stdout, /loaded/);

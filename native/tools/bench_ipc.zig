@@ -30,6 +30,11 @@ const msg_type = struct {
 
 const payload_size_max = 64 * 1024;
 const open_timeout_ns = 20 * std.time.ns_per_s;
+
+/// The driver creates every channel just before it starts us.
+fn openChannel(name: []const u8) !IpcChannel {
+    return IpcChannel.openWaiting(name, .{}, open_timeout_ns);
+}
 /// The clock-read and empty-poll micro-measurements: best of `rounds` x `iterations`.
 const calibration = struct {
     const rounds = 5;
@@ -151,21 +156,6 @@ const SpinGuard = struct {
 
 // ---- channels ---------------------------------------------------------------------------
 
-/// The driver creates the channel just before it starts us; retry until it exists.
-fn openRetrying(name: []const u8) !IpcChannel {
-    const deadline = monotonicNs() + open_timeout_ns;
-    while (true) {
-        return IpcChannel.open(name, .{}) catch |err| switch (err) {
-            error.NoSuchChannel, error.InvalidChannel => {
-                if (monotonicNs() > deadline) return err;
-                std.Thread.sleep(std.time.ns_per_ms);
-                continue;
-            },
-            else => return err,
-        };
-    }
-}
-
 /// Publishes, retrying while the subscriber is two terms behind. Returns the retries.
 inline fn publishSpinning(channel: *IpcChannel, payload: []const u8, type_id: i32) !u64 {
     var spins: u64 = 0;
@@ -232,9 +222,9 @@ const Pinger = struct {
 };
 
 fn ping(arena: std.mem.Allocator, options: Options, out: *std.Io.Writer) !void {
-    var ping_channel = try openRetrying(options.ping_channel);
+    var ping_channel = try openChannel(options.ping_channel);
     defer ping_channel.close();
-    var pong_channel = try openRetrying(options.pong_channel);
+    var pong_channel = try openChannel(options.pong_channel);
     defer pong_channel.close();
 
     const clock_ns = if (options.calibrate) clockReadCost() else 0;
@@ -271,9 +261,9 @@ fn ping(arena: std.mem.Allocator, options: Options, out: *std.Io.Writer) !void {
 }
 
 fn pong(options: Options, out: *std.Io.Writer) !void {
-    var ping_channel = try openRetrying(options.ping_channel);
+    var ping_channel = try openChannel(options.ping_channel);
     defer ping_channel.close();
-    var pong_channel = try openRetrying(options.pong_channel);
+    var pong_channel = try openChannel(options.pong_channel);
     defer pong_channel.close();
 
     var echo = Echo{};
@@ -408,7 +398,7 @@ fn publishFor(channel: *IpcChannel, message: []u8, type_id: i32, seconds: f64) !
 }
 
 fn publish(options: Options, out: *std.Io.Writer) !void {
-    var channel = try openRetrying(options.channel);
+    var channel = try openChannel(options.channel);
     defer channel.close();
     try waitForSubscriber(&channel);
     var message_buffer: [payload_size_max]u8 = undefined;
@@ -473,7 +463,7 @@ const Counter = struct {
 };
 
 fn subscribe(options: Options, out: *std.Io.Writer) !void {
-    var channel = try openRetrying(options.channel);
+    var channel = try openChannel(options.channel);
     defer channel.close();
     var counter = Counter{};
     // The first poll claims the subscriber role, which the publisher waits for.
@@ -506,7 +496,7 @@ fn subscribe(options: Options, out: *std.Io.Writer) !void {
 /// Publish and poll costs with this one process on both sides of the channel: what the
 /// runtime adds, without another core contending for the cache lines (bench/_costs.ts).
 fn costs(options: Options, out: *std.Io.Writer) !void {
-    var channel = try openRetrying(options.channel);
+    var channel = try openChannel(options.channel);
     defer channel.close();
     const meter = CpuMeter.start();
     const clock_ns = clockReadCost();

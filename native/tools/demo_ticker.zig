@@ -131,8 +131,6 @@ const quote_notional_usd_max = 50_000.0;
 /// How long a consumer waits between peer liveness checks while idle.
 const peer_check_interval_ns = 100 * std.time.ns_per_ms;
 /// Retry period of open() while the risk gateway has not created the acks channel yet.
-const open_retry_ns = std.time.ns_per_ms;
-
 const Config = struct {
     ticks_name: []const u8,
     acks_name: []const u8,
@@ -228,18 +226,12 @@ fn run(allocator: std.mem.Allocator) !void {
     try feed.writeReport(allocator);
 }
 
-/// The risk gateway creates the acks channel when it starts, maybe after us.
+/// The risk gateway creates the acks channel when it starts, maybe after us: wait for it
+/// (the orchestrator stops us if the gateway fails).
 fn openWhenCreated(name: []const u8) !IpcChannel {
-    while (true) {
-        return IpcChannel.open(name, .{}) catch |err| switch (err) {
-            // Not created yet, or created but not yet sized or initialised.
-            error.NoSuchChannel, error.ShmTooSmall, error.InvalidChannel => {
-                std.Thread.sleep(open_retry_ns);
-                continue;
-            },
-            else => fail("cannot open {s}: {s}", .{ name, @errorName(err) }),
-        };
-    }
+    return IpcChannel.openWaiting(name, .{}, std.math.maxInt(u64)) catch |err| {
+        return fail("cannot open {s}: {s}", .{ name, @errorName(err) });
+    };
 }
 
 const Feed = struct {

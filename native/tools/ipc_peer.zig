@@ -18,6 +18,7 @@ const zigbolt = @import("zigbolt");
 const IpcChannel = zigbolt.IpcChannel;
 
 const pattern_length = 65536 + 4096;
+const open_timeout_ns = 10 * std.time.ns_per_s;
 
 const Stream = struct {
     pattern: [pattern_length]u8,
@@ -74,7 +75,8 @@ pub fn main() !void {
     const stream = try arena.allocator().create(Stream);
     stream.* = Stream.init();
 
-    var channel = try openRetrying(options.name);
+    // The driver creates the channel before starting us; tolerate a short race anyway.
+    var channel = try IpcChannel.openWaiting(options.name, .{}, open_timeout_ns);
     defer channel.close();
     if (std.mem.eql(u8, options.mode, "publish")) {
         try publish(&channel, stream, options.count);
@@ -102,21 +104,6 @@ fn parse(args: []const [:0]u8) !Options {
         } else return error.Usage;
     }
     return options;
-}
-
-/// The driver creates the channel before starting us, but tolerate a short race anyway.
-fn openRetrying(name: []const u8) !IpcChannel {
-    var attempts: u32 = 0;
-    while (true) : (attempts += 1) {
-        return IpcChannel.open(name, .{}) catch |err| switch (err) {
-            error.NoSuchChannel, error.InvalidChannel => {
-                if (attempts > 5000) return err;
-                std.Thread.sleep(std.time.ns_per_ms);
-                continue;
-            },
-            else => return err,
-        };
-    }
 }
 
 fn publish(channel: *IpcChannel, stream: *const Stream, count: u32) !void {

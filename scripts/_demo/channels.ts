@@ -3,13 +3,10 @@
  * it reads, whichever process starts first. Plus publishing that rides out back-pressure.
  * @module
  */
-import { IpcChannel, Status, statusName, ZigBoltError } from "../../mod.ts";
-import { type Idle, sleepNs } from "./idle.ts";
+import { IpcChannel, monotonicNs, Status, statusName } from "../../mod.ts";
+import type { Idle } from "./idle.ts";
+import { End, getU64, MsgType, setU64 } from "./messages.ts";
 import { scene } from "./scene.ts";
-
-/** What open() reports for a channel whose creator has not finished creating it. */
-const notCreatedYet = new Set(["NoSuchChannel", "ShmTooSmall", "InvalidChannel"]);
-const openRetryNs = 1_000_000;
 
 /** Creates the channel this process publishes on; it disappears when we close it. */
 export function createOutbound(name: string): IpcChannel {
@@ -20,15 +17,26 @@ export function createOutbound(name: string): IpcChannel {
  * Opens the channel this process reads, waiting for its creator as long as it takes: the
  * orchestrator stops us if that process fails.
  */
-export function openInbound(name: string): IpcChannel {
-  for (;;) {
-    try {
-      return IpcChannel.open({ name });
-    } catch (error) {
-      if (!(error instanceof ZigBoltError && notCreatedYet.has(error.code))) throw error;
-      sleepNs(openRetryNs);
-    }
+export function openInbound(name: string): Promise<IpcChannel> {
+  return IpcChannel.openWhenReady({ name });
+}
+
+/**
+ * The end of a stage: checks that the upstream end message counts every message we
+ * received, then ends our own channel with the count of what we sent.
+ */
+export function forwardEnd(
+  upstream: { view: DataView; offset: number; received: number; sender: string; what: string },
+  downstream: { channel: IpcChannel; end: Uint8Array; sent: number; idle: Idle },
+): void {
+  const sent = getU64(upstream.view, upstream.offset + End.count);
+  if (sent !== upstream.received) {
+    throw new Error(`The ${upstream.sender} sent ${sent} ${upstream.what}, ${upstream.received} arrived`);
   }
+  const end = new DataView(downstream.end.buffer);
+  setU64(end, End.timestampNs, monotonicNs());
+  setU64(end, End.count, downstream.sent);
+  publishWaiting(downstream.channel, downstream.end, MsgType.end, downstream.idle);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { type Fragment, type IpcChannel, monotonicNs } from "../../mod.ts";
 import { argument } from "./args.ts";
-import { createOutbound, openInbound, pollUntil, publishWaiting } from "./channels.ts";
+import { createOutbound, forwardEnd, openInbound, pollUntil, publishWaiting } from "./channels.ts";
 import { Idle } from "./idle.ts";
 import {
   Ack,
@@ -126,14 +126,10 @@ class RiskGateway {
 
   /** Checks that every order arrived, then ends the acks channel the same way. */
   #onEnd(view: DataView, offset: number): void {
-    const sent = getU64(view, offset + End.count);
-    if (sent !== this.#ordersReceived) {
-      throw new Error(`The strategy sent ${sent} orders, ${this.#ordersReceived} arrived`);
-    }
-    const end = new DataView(this.#end.buffer);
-    setU64(end, End.timestampNs, monotonicNs());
-    setU64(end, End.count, this.#acksSent);
-    publishWaiting(this.#acks, this.#end, MsgType.end, this.#idle);
+    forwardEnd(
+      { view, offset, received: this.#ordersReceived, sender: "strategy", what: "orders" },
+      { channel: this.#acks, end: this.#end, sent: this.#acksSent, idle: this.#idle },
+    );
     this.#ended = true;
   }
 }
@@ -141,7 +137,7 @@ class RiskGateway {
 const names = channelNames(argument("run"));
 // Create what we publish on first, then wait for what we read: no order of start needed.
 using acks = createOutbound(names.acks);
-using orders = openInbound(names.orders);
+using orders = await openInbound(names.orders);
 const gateway = new RiskGateway(acks);
 gateway.run(orders);
 emitReport(gateway.report());

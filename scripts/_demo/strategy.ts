@@ -9,7 +9,7 @@
  */
 import { type Fragment, type IpcChannel, monotonicNs } from "../../mod.ts";
 import { argument } from "./args.ts";
-import { createOutbound, openInbound, pollUntil, publishWaiting } from "./channels.ts";
+import { createOutbound, forwardEnd, openInbound, pollUntil, publishWaiting } from "./channels.ts";
 import { Idle } from "./idle.ts";
 import { Latencies } from "./latency.ts";
 import {
@@ -120,14 +120,10 @@ class Strategy {
 
   /** Checks that every tick arrived, then ends the orders channel the same way. */
   #onEnd(view: DataView, offset: number): void {
-    const sent = getU64(view, offset + End.count);
-    if (sent !== this.#ticksReceived) {
-      throw new Error(`The feed sent ${sent} ticks, ${this.#ticksReceived} arrived`);
-    }
-    const end = new DataView(this.#end.buffer);
-    setU64(end, End.timestampNs, monotonicNs());
-    setU64(end, End.count, this.#ordersSent);
-    publishWaiting(this.#orders, this.#end, MsgType.end, this.#idle);
+    forwardEnd(
+      { view, offset, received: this.#ticksReceived, sender: "feed", what: "ticks" },
+      { channel: this.#orders, end: this.#end, sent: this.#ordersSent, idle: this.#idle },
+    );
     this.#ended = true;
   }
 }
@@ -135,7 +131,7 @@ class Strategy {
 const names = channelNames(argument("run"));
 // Create what we publish on first, then wait for what we read: no order of start needed.
 using orders = createOutbound(names.orders);
-using ticks = openInbound(names.ticks);
+using ticks = await openInbound(names.ticks);
 const strategy = new Strategy(orders);
 strategy.run(ticks);
 emitReport(strategy.report());

@@ -8,7 +8,7 @@
  * Prints one JSON line with the result; a wrong message exits 1 with the reason on stderr.
  * @module
  */
-import { IpcChannel, Status, ZigBoltError } from "../../mod.ts";
+import { IpcChannel, Status, type ZigBoltError } from "../../mod.ts";
 import { matches, payloadOf } from "./_stream.ts";
 
 interface Options {
@@ -46,16 +46,9 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function openRetrying(name: string): IpcChannel {
-  for (let attempt = 0;; attempt++) {
-    try {
-      return IpcChannel.open({ name });
-    } catch (error) {
-      const code = (error as ZigBoltError).code;
-      if ((code !== "NoSuchChannel" && code !== "InvalidChannel") || attempt > 5000) throw error;
-      sleepMs(1);
-    }
-  }
+/** The driver creates the channel before starting us; tolerate a short race anyway. */
+function openChannel(name: string): Promise<IpcChannel> {
+  return IpcChannel.openWhenReady({ name, timeoutMs: 10_000 });
 }
 
 function publish(channel: IpcChannel, count: number): void {
@@ -98,7 +91,9 @@ function subscribe(channel: IpcChannel, options: Options, untilDead: boolean): v
   let emptyPolls = 0;
   let publisherDead = false;
   while (untilDead || next < options.count) {
-    const received = options.fragments ? channel.pollFragments(onFragment, limit) : channel.poll(onMessage, limit);
+    const received = options.fragments
+      ? channel.pollFragments(onFragment, limit)
+      : channel.poll(onMessage, limit);
     if (!progressPrinted && next >= options.progressAt) {
       console.log(`progress ${next}`);
       progressPrinted = true;
@@ -130,7 +125,7 @@ async function hold(options: Options): Promise<void> {
   const role = options.argument;
   const channel = role === "creator"
     ? IpcChannel.create({ name: options.name, termLength: 4096 })
-    : openRetrying(options.name);
+    : await openChannel(options.name);
   if (role === "publisher") channel.publish(new Uint8Array([1]), 0);
   if (role === "subscriber") channel.poll(() => {});
   console.log(JSON.stringify({ role, holding: true, pid: process.pid }));
@@ -142,7 +137,7 @@ const options = parse(process.argv.slice(2));
 if (options.mode === "hold") {
   await hold(options);
 } else {
-  const channel = openRetrying(options.name);
+  const channel = await openChannel(options.name);
   if (options.mode === "publish") publish(channel, options.count);
   else if (options.mode === "subscribe") subscribe(channel, options, false);
   else if (options.mode === "subscribe-until-dead") subscribe(channel, options, true);

@@ -12,6 +12,7 @@ const layout = @import("layout.zig");
 const peer = @import("peer.zig");
 const shm = @import("../platform/shm.zig");
 const process = @import("../platform/process.zig");
+const clock = @import("../platform/clock.zig");
 const ChannelName = @import("name.zig").ChannelName;
 const Error = @import("../status.zig").Error;
 const assert = std.debug.assert;
@@ -27,6 +28,8 @@ pub const CreateOptions = struct {
     /// Replace an existing channel of the same name even if a live process uses it.
     replace: bool = false,
 };
+
+const open_retry_ns = std.time.ns_per_ms;
 
 pub const OpenOptions = struct {
     /// 0 accepts the creator's term length; anything else must match it.
@@ -112,6 +115,23 @@ pub const IpcChannel = struct {
         var channel = init(segment, channel_name, try term_length);
         channel.memory_applied = shm.applyMemoryOptions(segment, options.memory);
         return channel;
+    }
+
+    /// Opens a channel, waiting up to `timeout_ns` for its creator to make it: NoSuchChannel
+    /// and InvalidChannel (a v1 creator still writing its header) are retried every
+    /// millisecond and returned once the time is up; any other error at once.
+    pub fn openWaiting(name: []const u8, options: OpenOptions, timeout_ns: u64) Error!IpcChannel {
+        const deadline = clock.monotonicNs() +| timeout_ns;
+        while (true) {
+            return open(name, options) catch |err| switch (err) {
+                error.NoSuchChannel, error.InvalidChannel => {
+                    if (clock.monotonicNs() >= deadline) return err;
+                    std.Thread.sleep(open_retry_ns);
+                    continue;
+                },
+                else => err,
+            };
+        }
     }
 
     /// Releases the roles this handle holds, unlinks the name if we created it, unmaps.

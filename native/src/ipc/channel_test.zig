@@ -244,3 +244,21 @@ test "a publisher back-pressured by a dead subscriber learns PeerDead" {
     }
     try testing.expectEqual(@as(u32, 2), results[1]);
 }
+
+test "openWaiting waits for a creator, and gives up with the last error" {
+    const name = "/zigbolt-test-open-waiting";
+    try testing.expectError(error.NoSuchChannel, IpcChannel.openWaiting(name, .{}, 3 * std.time.ns_per_ms));
+    const Creator = struct {
+        fn run() void {
+            std.Thread.sleep(20 * std.time.ns_per_ms);
+            var channel = IpcChannel.create(name, .{ .term_length = 4096, .replace = true }) catch return;
+            std.Thread.sleep(200 * std.time.ns_per_ms);
+            channel.close();
+        }
+    };
+    const thread = try std.Thread.spawn(.{}, Creator.run, .{});
+    defer thread.join();
+    var opened = try IpcChannel.openWaiting(name, .{}, std.math.maxInt(u64));
+    opened.close();
+    try testing.expectError(error.InvalidName, IpcChannel.openWaiting("bad", .{}, std.math.maxInt(u64)));
+}
