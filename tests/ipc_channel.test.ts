@@ -8,15 +8,18 @@ import {
   type Fragment,
   HandleClosedError,
   InvalidArgumentError,
+  InvalidChannelError,
   InvalidNameError,
   InvalidTermLengthError,
   IpcChannel,
   MessageTooLargeError,
   NoSuchChannelError,
   PublisherExistsError,
+  ShmTooSmallError,
   Status,
   SubscriberExistsError,
   TermLengthMismatchError,
+  UnsupportedVersionError,
   ZigBoltError,
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
@@ -367,4 +370,29 @@ test("openWhenReady waits for the creator without blocking, and times out with t
   opened.close();
   created.close();
   await assert.rejects(IpcChannel.openWhenReady({ name: "bad" }), InvalidNameError);
+});
+
+test("a segment with the wrong magic, version or size is a typed error on open", () => {
+  const name = uniqueName("bad-segment");
+  using _creator = IpcChannel.create({ name, termLength: 4096 });
+  const path = `/dev/shm${name}`;
+  const original = fs.readFileSync(path);
+  const cases: Array<[string, () => void, new (...args: never[]) => Error]> = [
+    ["wrong magic", () => writeShared(name, 0, [1, 2, 3, 4, 5, 6, 7, 8]), InvalidChannelError],
+    ["version 2", () => writeShared(name, 8, [2, 0, 0, 0]), UnsupportedVersionError],
+    [
+      "term length not a power of two",
+      () => writeShared(name, 12, [0x01, 0x10, 0, 0]),
+      InvalidTermLengthError,
+    ],
+    ["truncated to half", () => fs.truncateSync(path, original.length / 2), ShmTooSmallError],
+    ["truncated below a header", () => fs.truncateSync(path, 100), ShmTooSmallError],
+  ];
+  for (const [label, damage, expected] of cases) {
+    fs.writeFileSync(path, original);
+    damage();
+    assert.throws(() => IpcChannel.open({ name }), expected, label);
+  }
+  fs.writeFileSync(path, original);
+  IpcChannel.open({ name }).close();
 });
