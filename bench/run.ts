@@ -73,19 +73,25 @@ async function main(): Promise<number> {
   summarizeThroughput([...throughput, ...termSensitivity]);
   const targets = checkTargets({ roundTrips, unixSockets, throughput });
 
-  console.log(report.machineReport(machine, placement));
-  if (costs.length) console.log(report.costsReport(costs, config.costs));
-  if (roundTrips.length) console.log(report.roundTripReport(roundTrips, config.pingPong));
-  if (unixSockets.length) console.log(report.unixSocketReport(unixSockets, config.unixSocket));
-  if (throughput.length) console.log(report.throughputReport(throughput, config.throughput));
+  const tables = [report.machineReport(machine, placement)];
+  if (costs.length) tables.push(report.costsReport(costs, config.costs));
+  if (roundTrips.length) tables.push(report.roundTripReport(roundTrips, config.pingPong));
+  if (unixSockets.length) tables.push(report.unixSocketReport(unixSockets, config.unixSocket));
+  if (throughput.length) tables.push(report.throughputReport(throughput, config.throughput));
   if (termSensitivity.length) {
-    console.log(report.termSensitivityReport(termSensitivity, throughput, config.throughput));
+    tables.push(report.termSensitivityReport(termSensitivity, throughput, config.throughput));
   }
-  if (coldStart) console.log(report.coldStartReport(coldStart, config.coldStart));
-  console.log(report.targetsReport(targets));
+  if (coldStart) tables.push(report.coldStartReport(coldStart, config.coldStart));
+  tables.push(report.targetsReport(targets));
+  for (const table of tables) console.log(table);
 
   const complete = !config.quick && only.size === sections.length;
   const file = path.join(root, "bench", "results", complete ? "ipc.json" : "ipc-partial.json");
+  // The printed tables, as the last run left them, for readers of the repository.
+  writeFile(
+    file.replace(/\.json$/, ".md"),
+    `# IPC benchmarks: last run\n\n\`\`\`\n${tables.join("\n")}\n\`\`\`\n`,
+  );
   const results = { costs, roundTrips, unixSockets, throughput, termSensitivity, coldStart };
   const placementSummary = {
     usualNs: placement.usualNs,
@@ -113,10 +119,14 @@ function judgeRuns(
   }
 }
 
-/** Write-then-rename, so a crash never leaves half a results file. */
 function writeJson(file: string, value: unknown): void {
+  writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Write-then-rename, so a crash never leaves half a results file. */
+function writeFile(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  fs.writeFileSync(`${file}.tmp`, text);
   fs.renameSync(`${file}.tmp`, file);
 }
 
