@@ -27,10 +27,17 @@ import { test, uniqueName } from "./_harness.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function pair(label: string, termLength = 4096): [IpcChannel, IpcChannel] {
+/** A creator (the publisher) and an opener (the subscriber), closed by `using` even when a test fails. */
+function pair(label: string, termLength = 4096): [IpcChannel, IpcChannel] & Disposable {
   const name = uniqueName(label);
   const publisher = IpcChannel.create({ name, termLength });
-  return [publisher, IpcChannel.open({ name })];
+  const subscriber = IpcChannel.open({ name });
+  return Object.assign([publisher, subscriber] as [IpcChannel, IpcChannel], {
+    [Symbol.dispose]() {
+      subscriber.close();
+      publisher.close();
+    },
+  });
 }
 
 test("the seed example runs as written", () => {
@@ -49,7 +56,8 @@ test("the seed example runs as written", () => {
 });
 
 test("poll honours its limit and returns 0 when empty", () => {
-  const [publisher, subscriber] = pair("limit");
+  using channels = pair("limit");
+  const [publisher, subscriber] = channels;
   for (let i = 0; i < 5; i++) publisher.publish(new Uint8Array([i]), 7);
   const got: number[] = [];
   assert.equal(subscriber.poll((data) => got.push(data[0]), 2), 2);
@@ -61,7 +69,8 @@ test("poll honours its limit and returns 0 when empty", () => {
 });
 
 test("pollFragments reuses one Fragment and copy() keeps stable bytes", () => {
-  const [publisher, subscriber] = pair("fragments");
+  using channels = pair("fragments");
+  const [publisher, subscriber] = channels;
   publisher.publish(encoder.encode("first"), 1);
   publisher.publish(encoder.encode("second"), 2);
   const fragments = new Set<Fragment>();
@@ -79,7 +88,8 @@ test("pollFragments reuses one Fragment and copy() keeps stable bytes", () => {
 });
 
 test("messages of every size survive many term rotations byte for byte", () => {
-  const [publisher, subscriber] = pair("rotation");
+  using channels = pair("rotation");
+  const [publisher, subscriber] = channels;
   const payload = new Uint8Array(4088);
   let received = 0;
   for (let sequence = 0; sequence < 20_000; sequence++) {
@@ -99,7 +109,8 @@ test("messages of every size survive many term rotations byte for byte", () => {
 });
 
 test("a slow subscriber causes back-pressure and nothing is lost", () => {
-  const [publisher, subscriber] = pair("backpressure");
+  using channels = pair("backpressure");
+  const [publisher, subscriber] = channels;
   const message = new Uint8Array(8);
   const view = new DataView(message.buffer);
   let published = 0;
@@ -124,7 +135,8 @@ test("a slow subscriber causes back-pressure and nothing is lost", () => {
 });
 
 test("publish refuses empty, oversized and badly typed messages with typed errors", () => {
-  const [publisher, subscriber] = pair("bad-publish");
+  using channels = pair("bad-publish");
+  const [publisher, subscriber] = channels;
   assert.throws(() => publisher.publish(new Uint8Array(0), 1), EmptyMessageError);
   assert.equal(publisher.tryPublish(new Uint8Array(0), 1), Status.EmptyMessage);
   assert.throws(() => publisher.publish(new Uint8Array(4096 - 7), 1), MessageTooLargeError);
@@ -161,7 +173,8 @@ test("open with a different term length is TermLengthMismatch", () => {
 });
 
 test("use after close is HandleClosed, and close is idempotent", () => {
-  const [publisher, subscriber] = pair("closed");
+  using channels = pair("closed");
+  const [publisher, subscriber] = channels;
   publisher.close();
   publisher.close();
   subscriber.close();
@@ -173,7 +186,8 @@ test("use after close is HandleClosed, and close is idempotent", () => {
 });
 
 test("a handler may close the channel during poll", () => {
-  const [publisher, subscriber] = pair("close-in-handler");
+  using channels = pair("close-in-handler");
+  const [publisher, subscriber] = channels;
   for (let i = 0; i < 3; i++) publisher.publish(new Uint8Array([i]), 1);
   let seen = 0;
   assert.equal(
@@ -189,7 +203,8 @@ test("a handler may close the channel during poll", () => {
 });
 
 test("a handler that throws does not get the same message again", () => {
-  const [publisher, subscriber] = pair("throwing-handler");
+  using channels = pair("throwing-handler");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   publisher.publish(new Uint8Array([2]), 1);
   assert.throws(() =>
@@ -204,7 +219,8 @@ test("a handler that throws does not get the same message again", () => {
 });
 
 test("one live publisher and one live subscriber per channel", () => {
-  const [publisher, subscriber] = pair("roles");
+  using channels = pair("roles");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   assert.throws(() => subscriber.publish(new Uint8Array([1]), 1), PublisherExistsError);
   subscriber.poll(() => {});
@@ -273,7 +289,8 @@ function writeShared(name: string, offset: number, bytes: number[]): void {
 }
 
 test("garbage written into the shared tail is CorruptChannel for the subscriber", () => {
-  const [publisher, subscriber] = pair("garbage-tail");
+  using channels = pair("garbage-tail");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   subscriber.poll(() => {});
   for (
@@ -296,7 +313,8 @@ test("garbage written into the shared tail is CorruptChannel for the subscriber"
 });
 
 test("garbage in the shared head is CorruptChannel for the publisher when it next reloads it", () => {
-  const [publisher, subscriber] = pair("garbage-head-publisher");
+  using channels = pair("garbage-head-publisher");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   subscriber.poll(() => {});
   writeShared(publisher.name, 256, [0, 0, 0, 0, 0, 0, 0, 0x40]);
@@ -308,7 +326,8 @@ test("garbage in the shared head is CorruptChannel for the publisher when it nex
 });
 
 test("garbage written into the shared head is CorruptChannel for the subscriber", () => {
-  const [publisher, subscriber] = pair("garbage-head");
+  using channels = pair("garbage-head");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   subscriber.poll(() => {});
   publisher.publish(new Uint8Array([2]), 1);
@@ -321,7 +340,8 @@ test("garbage written into the shared head is CorruptChannel for the subscriber"
 });
 
 test("a frame length pointing past its term is CorruptChannel, not a wild read", () => {
-  const [publisher, subscriber] = pair("garbage-frame");
+  using channels = pair("garbage-frame");
+  const [publisher, subscriber] = channels;
   publisher.publish(new Uint8Array([1]), 1);
   const fd = fs.openSync(`/dev/shm${publisher.name}`, "r+");
   fs.writeSync(fd, new Uint8Array([0x00, 0x10, 0x00, 0x00]), 0, 4, 4096);
