@@ -31,3 +31,19 @@ export * from "./lib/errors.ts";
 export { errorForStatus } from "./lib/error_for_status.ts";
 export { monotonicNs } from "./lib/clock.ts";
 export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
+
+// ---- counters (docs/counters.md) ----
+
+// ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+
+// ---- log buffer (docs/log-buffer.md) ----
+
+// ---- broadcast (docs/broadcast.md) ----
+
+// ---- idle strategies and agents (docs/agents.md) ----
+
+// ---- codecs (docs/codecs.md) ----
+
+// ---- Aeron wire flyweights (docs/codecs.md) ----
+
+// ---- typed messaging (docs/codecs.md) ----

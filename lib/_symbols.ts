@@ -10,14 +10,16 @@
  * @module
  */
 
-export type NativeType = "u8" | "u32" | "i32" | "f64" | "void" | "handle" | "pointer" | "buffer";
+import type { NativeType, SymbolDefinition } from "./_symbol_types.ts";
+import { counterSymbols } from "./_symbols_counters.ts";
+import { ringSymbols } from "./_symbols_rings.ts";
+import { logBufferSymbols } from "./_symbols_log_buffer.ts";
+import { broadcastSymbols } from "./_symbols_broadcast.ts";
+import { agentSymbols } from "./_symbols_agents.ts";
 
-export interface SymbolDefinition {
-  readonly args: readonly NativeType[];
-  readonly returns: NativeType;
-}
+export type { NativeType, SymbolDefinition } from "./_symbol_types.ts";
 
-export const symbolDefinitions = {
+const ipcSymbols = {
   // uint32_t zigbolt_version_major(void) / _minor / _patch
   zigbolt_version_major: { args: [], returns: "u32" },
   zigbolt_version_minor: { args: [], returns: "u32" },
@@ -58,6 +60,15 @@ export const symbolDefinitions = {
   zigbolt_ipc_segment: { args: ["handle"], returns: "pointer" },
   // double zigbolt_clock_ns(void)
   zigbolt_clock_ns: { args: [], returns: "f64" },
+} as const satisfies Record<string, SymbolDefinition>;
+
+export const symbolDefinitions = {
+  ...ipcSymbols,
+  ...counterSymbols,
+  ...ringSymbols,
+  ...logBufferSymbols,
+  ...broadcastSymbols,
+  ...agentSymbols,
 } as const satisfies Record<string, SymbolDefinition>;
 
 /** An address or handle from native code: Deno's PointerValue or Bun's number, opaque here. */

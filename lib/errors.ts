@@ -219,6 +219,78 @@ export class SystemError extends ZigBoltError {
   }
 }
 
+/** A capacity is not a power of two within the structure's limits. */
+export class InvalidCapacityError extends ZigBoltError {
+  declare readonly code: "InvalidCapacity";
+  constructor(message: string) {
+    super("InvalidCapacity", message);
+  }
+}
+
+/** The named segment holds another kind of ZigBolt structure. */
+export class WrongStructureError extends ZigBoltError {
+  declare readonly code: "WrongStructure";
+  constructor(message: string) {
+    super("WrongStructure", message);
+  }
+}
+
+/** The counters file has no free counter slot. */
+export class CountersFullError extends ZigBoltError {
+  declare readonly code: "CountersFull";
+  constructor(message: string) {
+    super("CountersFull", message);
+  }
+}
+
+/** A message is shorter than its header, block or lengths say. */
+export class TruncatedError extends ZigBoltError {
+  declare readonly code: "Truncated";
+  constructor(message: string) {
+    super("Truncated", message);
+  }
+}
+
+/** A repeating group's header is invalid (block length or count out of range). */
+export class InvalidGroupError extends ZigBoltError {
+  declare readonly code: "InvalidGroup";
+  constructor(message: string) {
+    super("InvalidGroup", message);
+  }
+}
+
+/** A field holds a value that is not one of its enum's values. */
+export class InvalidEnumValueError extends ZigBoltError {
+  declare readonly code: "InvalidEnumValue";
+  constructor(message: string) {
+    super("InvalidEnumValue", message);
+  }
+}
+
+/** An index is past the end of a group, string or array. */
+export class IndexOutOfRangeError extends ZigBoltError {
+  declare readonly code: "IndexOutOfRange";
+  constructor(message: string) {
+    super("IndexOutOfRange", message);
+  }
+}
+
+/** The destination buffer is too small for the encoded message. */
+export class BufferTooSmallError extends ZigBoltError {
+  declare readonly code: "BufferTooSmall";
+  constructor(message: string) {
+    super("BufferTooSmall", message);
+  }
+}
+
+/** The message's schema or template id is not the one expected. */
+export class UnknownTemplateError extends ZigBoltError {
+  declare readonly code: "UnknownTemplate";
+  constructor(message: string) {
+    super("UnknownTemplate", message);
+  }
+}
+
 const classes: Record<Exclude<StatusName, "Ok">, new (message: string) => ZigBoltError> = {
   InvalidHandle: InvalidHandleError,
   HandleClosed: HandleClosedError,
@@ -243,6 +315,15 @@ const classes: Record<Exclude<StatusName, "Ok">, new (message: string) => ZigBol
   OutOfMemory: OutOfMemoryError,
   TooManyHandles: TooManyHandlesError,
   SystemError: SystemError,
+  InvalidCapacity: InvalidCapacityError,
+  WrongStructure: WrongStructureError,
+  CountersFull: CountersFullError,
+  Truncated: TruncatedError,
+  InvalidGroup: InvalidGroupError,
+  InvalidEnumValue: InvalidEnumValueError,
+  IndexOutOfRange: IndexOutOfRangeError,
+  BufferTooSmall: BufferTooSmallError,
+  UnknownTemplate: UnknownTemplateError,
 };
 
 /**

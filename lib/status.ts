@@ -38,6 +38,15 @@ export const Status = {
   OutOfMemory: -21,
   TooManyHandles: -22,
   SystemError: -23,
+  InvalidCapacity: -24,
+  WrongStructure: -25,
+  CountersFull: -26,
+  Truncated: -27,
+  InvalidGroup: -28,
+  InvalidEnumValue: -29,
+  IndexOutOfRange: -30,
+  BufferTooSmall: -31,
+  UnknownTemplate: -32,
 } as const;
 
 /** The name of a status, e.g. `"BackPressure"`. */

@@ -86,4 +86,18 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-bench", .path = "tools/bench_ipc.zig" },
     // The market-data demo's tick publisher (scripts/demo).
     .{ .name = "zigbolt-demo-ticker", .path = "tools/demo_ticker.zig" },
+
+    // ---- counters ----
+
+    // ---- rings ----
+
+    // ---- log buffer ----
+
+    // ---- broadcast ----
+
+    // ---- agents ----
+
+    // ---- codecs ----
+
+    // ---- typed messaging ----
 };

@@ -53,23 +53,25 @@ fn isExportName(comptime name: []const u8) bool {
 }
 
 test "every export is declared in zigbolt.h with the same C signature" {
-    @setEvalBranchQuota(100_000);
-    inline for (@typeInfo(exports).@"struct".decls) |decl| {
-        if (comptime !isExportName(decl.name)) continue;
-        if (!@hasDecl(c, decl.name)) {
-            std.debug.print("zigbolt.h lacks {s}\n", .{decl.name});
-            return error.MissingFromHeader;
+    @setEvalBranchQuota(1_000_000);
+    inline for (exports.parts) |part| {
+        inline for (@typeInfo(part).@"struct".decls) |decl| {
+            if (comptime !isExportName(decl.name)) continue;
+            if (!@hasDecl(c, decl.name)) {
+                std.debug.print("zigbolt.h lacks {s}\n", .{decl.name});
+                return error.MissingFromHeader;
+            }
+            try expectSameFunction(decl.name, @TypeOf(@field(c, decl.name)), @TypeOf(@field(part, decl.name)));
         }
-        try expectSameFunction(decl.name, @TypeOf(@field(c, decl.name)), @TypeOf(@field(exports, decl.name)));
     }
 }
 
 test "every function in zigbolt.h is exported" {
-    @setEvalBranchQuota(100_000);
+    @setEvalBranchQuota(1_000_000);
     inline for (@typeInfo(c).@"struct".decls) |decl| {
         if (comptime !isExportName(decl.name)) continue;
         if (@typeInfo(@TypeOf(@field(c, decl.name))) != .@"fn") continue;
-        if (!@hasDecl(exports, decl.name)) {
+        if (!comptime exportedByAnyPart(decl.name)) {
             std.debug.print("exports.zig lacks {s}\n", .{decl.name});
             return error.MissingFromExports;
         }
@@ -93,6 +95,13 @@ test "status codes, flags, roles and peer states agree" {
     }
     const memory: zigbolt.ipc.MemoryFlags = .{ .pre_fault = true, .hugepages = true, .mlock = true };
     try std.testing.expectEqual(@as(u32, 7), @as(u32, @bitCast(memory)));
+}
+
+fn exportedByAnyPart(comptime name: []const u8) bool {
+    inline for (exports.parts) |part| {
+        if (@hasDecl(part, name)) return true;
+    }
+    return false;
 }
 
 fn upper(comptime name: []const u8) []const u8 {

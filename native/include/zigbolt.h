@@ -48,7 +48,16 @@ enum zigbolt_status {
     ZIGBOLT_STATUS_PERMISSION_DENIED = -20,
     ZIGBOLT_STATUS_OUT_OF_MEMORY = -21,
     ZIGBOLT_STATUS_TOO_MANY_HANDLES = -22,
-    ZIGBOLT_STATUS_SYSTEM_ERROR = -23
+    ZIGBOLT_STATUS_SYSTEM_ERROR = -23,
+    ZIGBOLT_STATUS_INVALID_CAPACITY = -24,
+    ZIGBOLT_STATUS_WRONG_STRUCTURE = -25,
+    ZIGBOLT_STATUS_COUNTERS_FULL = -26,
+    ZIGBOLT_STATUS_TRUNCATED = -27,
+    ZIGBOLT_STATUS_INVALID_GROUP = -28,
+    ZIGBOLT_STATUS_INVALID_ENUM_VALUE = -29,
+    ZIGBOLT_STATUS_INDEX_OUT_OF_RANGE = -30,
+    ZIGBOLT_STATUS_BUFFER_TOO_SMALL = -31,
+    ZIGBOLT_STATUS_UNKNOWN_TEMPLATE = -32
 };
 
 /* Flags of the *_ex calls. Memory options are best effort: see zigbolt_ipc_memory_flags. */
@@ -134,6 +143,26 @@ void* zigbolt_ipc_segment(void* channel);
 
 /* CLOCK_MONOTONIC in nanoseconds, as a double: comparable across processes. */
 double zigbolt_clock_ns(void);
+
+/* ---- counters files, counters (docs/counters.md) ------------------------------------- */
+
+/* (end of counters) */
+
+/* ---- SPSC and MPSC ring buffers (docs/spsc-ring.md, docs/mpsc-ring.md) --------------- */
+
+/* (end of rings) */
+
+/* ---- log buffer (docs/log-buffer.md) ------------------------------------------------- */
+
+/* (end of log buffer) */
+
+/* ---- broadcast buffers (docs/broadcast.md) ------------------------------------------- */
+
+/* (end of broadcast) */
+
+/* ---- idle strategies and agents (docs/agents.md) ------------------------------------- */
+
+/* (end of agents) */
 
 #ifdef __cplusplus
 }

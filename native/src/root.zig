@@ -19,6 +19,27 @@ pub const ipc = struct {
 };
 pub const Transport = @import("transport.zig").Transport;
 pub const clock = @import("platform/clock.zig");
+pub const segment = struct {
+    pub const header = @import("segment/header.zig");
+    pub const NamedSegment = @import("segment/named_segment.zig").NamedSegment;
+    pub const CreateOptions = @import("segment/named_segment.zig").CreateOptions;
+};
+
+// ---- counters (docs/counters.md) ----
+
+// ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+
+// ---- log buffer (docs/log-buffer.md) ----
+
+// ---- broadcast (docs/broadcast.md) ----
+
+// ---- idle strategies and agents (docs/agents.md) ----
+
+// ---- codecs (docs/codecs.md) ----
+
+// ---- Aeron wire flyweights (docs/codecs.md) ----
+
+// ---- typed messaging (docs/codecs.md) ----
 
 pub const version = std.SemanticVersion{ .major = 0, .minor = 2, .patch = 1 };
 
@@ -32,4 +53,18 @@ test {
     _ = @import("platform/shm.zig");
     _ = @import("platform/process.zig");
     _ = @import("transport.zig");
+    _ = @import("segment/named_segment.zig");
+    // ---- counters tests ----
+
+    // ---- rings tests ----
+
+    // ---- log buffer tests ----
+
+    // ---- broadcast tests ----
+
+    // ---- agents tests ----
+
+    // ---- codecs tests ----
+
+    // ---- typed messaging tests ----
 }

@@ -31,6 +31,15 @@ pub const Status = enum(i32) {
     out_of_memory = -21,
     too_many_handles = -22,
     system_error = -23,
+    invalid_capacity = -24,
+    wrong_structure = -25,
+    counters_full = -26,
+    truncated = -27,
+    invalid_group = -28,
+    invalid_enum_value = -29,
+    index_out_of_range = -30,
+    buffer_too_small = -31,
+    unknown_template = -32,
 
     pub fn message(status: Status) [:0]const u8 {
         return switch (status) {
@@ -43,8 +52,8 @@ pub const Status = enum(i32) {
                 "without \"/\" or NUL",
             .invalid_term_length => "invalid term length: it must be a power of two " ++
                 "in [4096, 1 GiB]",
-            .no_such_channel => "no such channel: create it first or check the name",
-            .invalid_channel => "not a ZigBolt channel (wrong magic), or still being created",
+            .no_such_channel => "no such channel or structure: create it first or check the name",
+            .invalid_channel => "not a ZigBolt channel or structure (wrong magic), or still being created",
             .unsupported_version => "the channel uses an unsupported layout version",
             .shm_too_small => "the shared-memory segment is smaller than its header says",
             .term_length_mismatch => "the channel's term length differs from the one expected",
@@ -52,7 +61,7 @@ pub const Status = enum(i32) {
             .empty_message => "a zero-length message cannot be published: readers of the " ++
                 "v1 layout would stall on it",
             .back_pressure => "back-pressure: the subscriber is two terms behind; retry later",
-            .corrupt_channel => "the channel's shared positions or frames are corrupt " ++
+            .corrupt_channel => "the shared positions, header or frames are corrupt " ++
                 "(another process wrote them)",
             .channel_in_use => "a live process still uses a channel of that name",
             .publisher_exists => "the channel already has a live publisher",
@@ -62,6 +71,15 @@ pub const Status = enum(i32) {
             .out_of_memory => "out of memory (or address space) while mapping the channel",
             .too_many_handles => "too many open ZigBolt handles in this process",
             .system_error => "unexpected operating-system error",
+            .invalid_capacity => "invalid capacity: it must be a power of two within the structure's limits",
+            .wrong_structure => "the named segment holds another kind of ZigBolt structure",
+            .counters_full => "the counters file has no free counter slot",
+            .truncated => "the message is shorter than its header, block or lengths say",
+            .invalid_group => "a repeating group's header is invalid (block length or count out of range)",
+            .invalid_enum_value => "a field holds a value that is not one of its enum's values",
+            .index_out_of_range => "an index is past the end of a group, string or array",
+            .buffer_too_small => "the destination buffer is too small for the encoded message",
+            .unknown_template => "the message's schema or template id is not the one expected",
         };
     }
 
@@ -113,6 +131,15 @@ pub const Error = error{
     OutOfMemory,
     TooManyHandles,
     SystemError,
+    InvalidCapacity,
+    WrongStructure,
+    CountersFull,
+    Truncated,
+    InvalidGroup,
+    InvalidEnumValue,
+    IndexOutOfRange,
+    BufferTooSmall,
+    UnknownTemplate,
 };
 
 const error_statuses = blk: {

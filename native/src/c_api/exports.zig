@@ -15,12 +15,31 @@ const Transport = zigbolt.Transport;
 const ChannelName = zigbolt.ipc.ChannelName;
 const allocator = std.heap.c_allocator;
 
-/// Flags of zigbolt_ipc_create_ex / zigbolt_ipc_open_ex / zigbolt_transport_create_ex.
-pub const flag_pre_fault: u32 = 1;
-pub const flag_hugepages: u32 = 2;
-pub const flag_mlock: u32 = 4;
-pub const flag_replace: u32 = 8;
-const flags_known = flag_pre_fault | flag_hugepages | flag_mlock | flag_replace;
+const common = @import("common.zig");
+const record = common.record;
+const statusOf = common.statusOf;
+const handleOrNull = common.handleOrNull;
+const memoryOptions = common.memoryOptions;
+pub const flag_pre_fault = common.flag_pre_fault;
+pub const flag_hugepages = common.flag_hugepages;
+pub const flag_mlock = common.flag_mlock;
+pub const flag_replace = common.flag_replace;
+const flags_known = common.flags_known;
+
+/// Every file of the C ABI. Their exports are emitted because they are referenced here;
+/// include/header_test.zig checks each against zigbolt.h.
+pub const parts = .{
+    @This(),
+    @import("exports_counters.zig"),
+    @import("exports_rings.zig"),
+    @import("exports_log_buffer.zig"),
+    @import("exports_broadcast.zig"),
+    @import("exports_agents.zig"),
+};
+
+comptime {
+    for (parts) |part| _ = part;
+}
 
 pub const PollHandler = *const fn (data: [*]const u8, length: u32, msg_type_id: i32) callconv(.c) void;
 pub const PollHandlerEx = *const fn (
@@ -29,17 +48,6 @@ pub const PollHandlerEx = *const fn (
     length: u32,
     msg_type_id: i32,
 ) callconv(.c) void;
-
-threadlocal var last_status: Status = .ok;
-
-fn record(status: Status) void {
-    last_status = status;
-}
-
-fn statusOf(result: Error!void) i32 {
-    result catch |err| return @intFromEnum(Status.fromError(err));
-    return 0;
-}
 
 // ---- version ---------------------------------------------------------------------------
 
@@ -58,7 +66,7 @@ pub export fn zigbolt_version_patch() callconv(.c) u32 {
 // ---- status ----------------------------------------------------------------------------
 
 pub export fn zigbolt_last_status() callconv(.c) i32 {
-    return @intFromEnum(last_status);
+    return @intFromEnum(common.lastStatus());
 }
 
 pub export fn zigbolt_status_name(status: i32) callconv(.c) [*:0]const u8 {
@@ -305,28 +313,12 @@ pub export fn zigbolt_clock_ns() callconv(.c) f64 {
 
 // ---- helpers ---------------------------------------------------------------------------
 
-fn handleOrNull(result: Error!*anyopaque) ?*anyopaque {
-    const handle = result catch |err| {
-        record(Status.fromError(err));
-        return null;
-    };
-    record(.ok);
-    return handle;
-}
-
-fn memoryOptions(flags: u32) zigbolt.ipc.MemoryOptions {
-    return .{
-        .pre_fault = flags & flag_pre_fault != 0,
-        .hugepages = flags & flag_hugepages != 0,
-        .mlock = flags & flag_mlock != 0,
-    };
-}
-
 fn roleOf(role: u32) Error!zigbolt.ipc.Role {
     return std.meta.intToEnum(zigbolt.ipc.Role, role) catch error.InvalidArgument;
 }
 
 test {
     _ = @import("handles.zig");
+    _ = @import("common.zig");
     _ = @import("exports_test.zig");
 }

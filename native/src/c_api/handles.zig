@@ -14,7 +14,20 @@ const zigbolt = @import("zigbolt");
 const limits = zigbolt.limits;
 const Error = zigbolt.Error;
 
-pub const Kind = enum(u8) { transport = 1, ipc_channel = 2 };
+/// Values are part of every handle: append only.
+pub const Kind = enum(u8) {
+    transport = 1,
+    ipc_channel = 2,
+    counters = 3,
+    counter = 4,
+    spsc_ring = 5,
+    mpsc_ring = 6,
+    log_buffer = 7,
+    broadcast_transmitter = 8,
+    broadcast_receiver = 9,
+    agent_runner = 10,
+    idle_strategy = 11,
+};
 
 const generation_bits = 22;
 const generation_mask: u32 = (1 << generation_bits) - 1;

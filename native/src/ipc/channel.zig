@@ -14,6 +14,10 @@ const shm = @import("../platform/shm.zig");
 const process = @import("../platform/process.zig");
 const clock = @import("../platform/clock.zig");
 const ChannelName = @import("name.zig").ChannelName;
+const named_segment = @import("../segment/named_segment.zig");
+const TemporaryName = named_segment.TemporaryName;
+const inodeOf = named_segment.inodeOf;
+const unlinkIfStillOurs = named_segment.unlinkIfStillOurs;
 const Error = @import("../status.zig").Error;
 const assert = std.debug.assert;
 
@@ -86,7 +90,7 @@ pub const IpcChannel = struct {
         // release: pairs with the opener's acquire load of magic (v1 rule, kept though the
         // rename below already hides the segment until it is whole).
         @atomicStore(u64, &header.magic, layout.magic, .release);
-        try takeName(temporary.name.z(), &channel_name, options.replace);
+        try named_segment.takeName(temporary.name.z(), &channel_name, options.replace, refuseIfInUse);
         return channel;
     }
 
@@ -349,43 +353,7 @@ fn checkHeader(segment: shm.Segment, term_length_expected: u32) Error!u32 {
     return term_length;
 }
 
-/// A fresh object under a name nobody else will pick: "/.zigbolt-<pid>-<n>".
-const TemporaryName = struct {
-    name: ChannelName,
-    fd: std.posix.fd_t,
-
-    var counter = std.atomic.Value(u32).init(0);
-
-    fn create() Error!TemporaryName {
-        var attempts: u32 = 0;
-        while (attempts < 16) : (attempts += 1) {
-            var buffer: [64]u8 = undefined;
-            const text = std.fmt.bufPrint(&buffer, "/.zigbolt-{d}-{d}", .{
-                std.os.linux.getpid(),
-                counter.fetchAdd(1, .monotonic),
-            }) catch unreachable;
-            const name = try ChannelName.init(text);
-            const fd = shm.createExclusive(name.z()) catch |err| switch (err) {
-                error.ChannelInUse => continue, // left by a dead process with our pid
-                else => return err,
-            };
-            return .{ .name = name, .fd = fd };
-        }
-        return error.SystemError;
-    }
-};
-
-/// Renames the finished segment into place. An existing channel is replaced only when no
-/// live process uses it (or when asked to replace it anyway).
-fn takeName(temporary: [*:0]const u8, name: *const ChannelName, replace: bool) Error!void {
-    if (replace) return shm.rename(temporary, name.z(), true);
-    shm.rename(temporary, name.z(), false) catch |err| {
-        if (err != error.ChannelInUse) return err;
-        try refuseIfInUse(name);
-        return shm.rename(temporary, name.z(), true);
-    };
-}
-
+/// An existing channel is in use while its creator, publisher or subscriber is alive.
 fn refuseIfInUse(name: *const ChannelName) Error!void {
     const fd = shm.openExisting(name.z()) catch |err| switch (err) {
         error.NoSuchChannel => return,
@@ -401,15 +369,4 @@ fn refuseIfInUse(name: *const ChannelName) Error!void {
     for (owners) |owner| {
         if (peer.state(owner) == .alive) return error.ChannelInUse;
     }
-}
-
-fn inodeOf(fd: std.posix.fd_t) ?u64 {
-    const stat = std.posix.fstat(fd) catch return null;
-    return stat.ino;
-}
-
-fn unlinkIfStillOurs(name: *const ChannelName, inode: u64) void {
-    const fd = shm.openExisting(name.z()) catch return;
-    defer shm.close(fd);
-    if (inodeOf(fd) == inode) shm.unlink(name.z());
 }

@@ -1,0 +1,6 @@
+//! The C ABI of idle strategies and agent runners (docs/agents.md). Conventions as in exports.zig; helpers in common.zig.
+
+const std = @import("std");
+const zigbolt = @import("zigbolt");
+const common = @import("common.zig");
+const handles = @import("handles.zig");
