@@ -41,6 +41,33 @@ export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
 // ---- broadcast (docs/broadcast.md) ----
 
 // ---- idle strategies and agents (docs/agents.md) ----
+export {
+  type BackoffOptions,
+  type BackoffState,
+  backoffStepsMax,
+  IdleKind,
+  type IdleKindName,
+  IdleStrategy,
+  type IdleStrategySpec,
+  parkNsMax,
+  setTimerSlack,
+  timerSlackNs,
+} from "./lib/idle_strategy.ts";
+export {
+  type Agent,
+  type AgentErrorHandler,
+  CompositeAgent,
+  type CompositeAgentOptions,
+  type ErrorAction,
+} from "./lib/agent.ts";
+export {
+  AgentRunner,
+  type AgentRunnerOptions,
+  type AgentRunnerStats,
+  type RunningAgent,
+  type WorkerAgentOptions,
+} from "./lib/agent_runner.ts";
+export { DutyCycleTracker, type DutyCycleStats } from "./lib/agent_duty_cycle.ts";
 
 // ---- codecs (docs/codecs.md) ----
 

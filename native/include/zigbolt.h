@@ -191,6 +191,9 @@ int32_t zigbolt_idle_strategy_state(void* idle);
 double zigbolt_idle_strategy_park_ns(void* idle);
 int32_t zigbolt_idle_strategy_close(void* idle);
 
+/* sched_yield(), for bindings whose runtime has none. Returns 0. */
+int32_t zigbolt_thread_yield(void);
+
 /* The calling thread's timer slack (Linux): 50 us by default, it delays short sleeps.
  * Runner threads set 1 ns themselves. 0 is INVALID_ARGUMENT. */
 int32_t zigbolt_set_timer_slack(uint32_t slack_ns);

@@ -146,6 +146,13 @@ pub export fn zigbolt_idle_strategy_close(idle: ?*anyopaque) callconv(.c) i32 {
     return 0;
 }
 
+/// sched_yield() for bindings whose runtime has none (the TypeScript yielding strategy's
+/// synchronous form). Always 0.
+pub export fn zigbolt_thread_yield() callconv(.c) i32 {
+    std.Thread.yield() catch {};
+    return 0;
+}
+
 /// Sets the calling thread's timer slack (Linux; see docs/agents.md). 0 is InvalidArgument.
 pub export fn zigbolt_set_timer_slack(slack_ns: u32) callconv(.c) i32 {
     return statusOf(agent_api.setTimerSlack(slack_ns));
@@ -336,6 +343,7 @@ test "idle strategies: create by kind, step, reset, close; bad input is a status
 }
 
 test "timer slack of the calling thread" {
+    try testing.expectEqual(@as(i32, 0), zigbolt_thread_yield());
     try testing.expectEqual(@as(i32, -4), zigbolt_set_timer_slack(0));
     if (@import("builtin").os.tag != .linux) return;
     const before = zigbolt_timer_slack_ns();
