@@ -34,7 +34,11 @@ export interface ErrorMessage {
   stack?: string;
 }
 
-export type WorkerMessage = { type: "started"; roleName: string } | ErrorMessage | { type: "closed" };
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "started"; roleName: string }
+  | ErrorMessage
+  | { type: "closed" };
 
 export function initMessage(
   moduleUrl: string | URL,

@@ -279,7 +279,9 @@ class WorkerAgentRunner implements RunningAgent {
       let started = false;
       worker.onmessage = (event: MessageEvent<shared.WorkerMessage>) => {
         const data = event.data;
-        if (data.type === "started") {
+        if (data.type === "ready") {
+          worker.postMessage(init);
+        } else if (data.type === "started") {
           started = true;
           runner.roleName = data.roleName;
           resolveStarted(runner);
@@ -297,7 +299,6 @@ class WorkerAgentRunner implements RunningAgent {
         else options.onError?.(error);
         resolveClosed();
       };
-      worker.postMessage(init);
     });
   }
 

@@ -28,6 +28,9 @@ scope.onmessage = (event) => {
     scope.close();
   });
 };
+// Messages posted to a Worker before its module (with top-level awaits in its imports) has
+// set onmessage may be lost in Bun: the parent sends the init message on this signal.
+scope.postMessage({ type: "ready" });
 
 function errorMessage(error: unknown): shared.ErrorMessage {
   if (error instanceof Error) {

@@ -21,6 +21,7 @@ pub const bucket_count = sub_buckets + (64 - sub_bucket_bits) * sub_buckets;
 comptime {
     assert(bucketOf(std.math.maxInt(u64)) == bucket_count - 1);
     assert(bucketOf(7) == 7 and bucketOf(8) == 8 and bucketOf(15) == 15 and bucketOf(16) == 16);
+    assert(bucketOf(100) == 36 and bucketUpperNs(36) == 103); // as in tests/agents.test.ts
 }
 
 /// The bucket holding `value_ns`.
