@@ -67,7 +67,7 @@ export {
   type RunningAgent,
   type WorkerAgentOptions,
 } from "./lib/agent_runner.ts";
-export { DutyCycleTracker, type DutyCycleStats } from "./lib/agent_duty_cycle.ts";
+export { type DutyCycleStats, DutyCycleTracker } from "./lib/agent_duty_cycle.ts";
 
 // ---- codecs (docs/codecs.md) ----
 

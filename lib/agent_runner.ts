@@ -13,7 +13,7 @@
  * @module
  */
 import type { Agent, AgentErrorHandler, ErrorAction } from "./agent.ts";
-import { DutyCycleTracker, type DutyCycleStats } from "./agent_duty_cycle.ts";
+import { type DutyCycleStats, DutyCycleTracker } from "./agent_duty_cycle.ts";
 import { monotonicNs } from "./clock.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { IdleStrategy, type IdleStrategySpec, nextMacrotask } from "./idle_strategy.ts";

@@ -52,7 +52,9 @@ async function run(init: shared.InitMessage): Promise<void> {
       throw new TypeError(`${init.moduleUrl} has no function export "${init.exportName}" to build the agent`);
     }
     agent = await factory(init.params);
-    if (typeof agent?.doWork !== "function") throw new TypeError("the factory did not return an agent with doWork()");
+    if (typeof agent?.doWork !== "function") {
+      throw new TypeError("the factory did not return an agent with doWork()");
+    }
     setTimerSlack(init.timerSlackNs);
     agent.onStart?.();
   } catch (error) {

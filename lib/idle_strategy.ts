@@ -85,7 +85,13 @@ export class IdleStrategy {
   #parkNs: number;
   #waitCell: Int32Array | undefined;
 
-  private constructor(kind: IdleKindName, maxSpins: number, maxYields: number, minParkNs: number, maxParkNs: number) {
+  private constructor(
+    kind: IdleKindName,
+    maxSpins: number,
+    maxYields: number,
+    minParkNs: number,
+    maxParkNs: number,
+  ) {
     this.kind = kind;
     this.#code = IdleKind[kind];
     this.#maxSpins = maxSpins;

@@ -142,7 +142,10 @@ test("an onStart error skips doWork, onClose still runs, and a bad work count is
 
 test("bad runner arguments are InvalidArgumentError", () => {
   assert.throws(() => AgentRunner.start({ roleName: "x" } as Agent), InvalidArgumentError);
-  assert.throws(() => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { sliceMs: -1 }), InvalidArgumentError);
+  assert.throws(
+    () => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { sliceMs: -1 }),
+    InvalidArgumentError,
+  );
   assert.throws(
     () => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { idle: { kind: "yielding" } as never }),
     InvalidArgumentError,
@@ -185,7 +188,12 @@ test("a composite runs every member in order, sums work and isolates failures", 
 test("a composite under a runner: one failing member does not stop the others", async () => {
   let good = 0;
   const composite = new CompositeAgent([
-    { roleName: "bad", doWork: () => { throw new Error("always"); } },
+    {
+      roleName: "bad",
+      doWork: () => {
+        throw new Error("always");
+      },
+    },
     { roleName: "good", doWork: () => (good++, 1) },
   ]);
   const runner = AgentRunner.start(composite, { onError: () => "continue" });

@@ -3,7 +3,15 @@
  * the C ABI), the async forms leave the event loop running, the sync forms really sleep.
  */
 import assert from "node:assert/strict";
-import { IdleKind, IdleStrategy, InvalidArgumentError, monotonicNs, setTimerSlack, Status, timerSlackNs } from "../mod.ts";
+import {
+  IdleKind,
+  IdleStrategy,
+  InvalidArgumentError,
+  monotonicNs,
+  setTimerSlack,
+  Status,
+  timerSlackNs,
+} from "../mod.ts";
 import { native } from "../lib/_native.ts";
 import { test } from "./_harness.ts";
 
@@ -160,7 +168,12 @@ test("the sync sleeping form sleeps at least its period", () => {
 });
 
 test("the sync backoff form parks at least its park periods", () => {
-  const idle = IdleStrategy.backoff({ maxSpins: 0, maxYields: 1, minParkNs: 1_000_000, maxParkNs: 2_000_000 });
+  const idle = IdleStrategy.backoff({
+    maxSpins: 0,
+    maxYields: 1,
+    minParkNs: 1_000_000,
+    maxParkNs: 2_000_000,
+  });
   const start = monotonicNs();
   idle.idle(0); // yield
   idle.idle(0); // park 1 ms

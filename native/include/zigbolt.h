@@ -178,6 +178,22 @@ double zigbolt_clock_ns(void);
 #define ZIGBOLT_BACKOFF_YIELDING 2
 #define ZIGBOLT_BACKOFF_PARKING 3
 
+/* A snapshot of an agent runner's statistics (cycle = one do_work plus its idle step). */
+typedef struct zigbolt_agent_stats {
+    uint64_t cycles;
+    uint64_t busy_cycles;   /* cycles whose do_work returned > 0 */
+    uint64_t work_count;    /* sum of do_work results */
+    uint64_t errors;        /* negative results of on_start and do_work */
+    uint64_t total_ns;
+    uint64_t busy_ns;       /* time spent in busy cycles */
+    uint64_t max_cycle_ns;
+    uint64_t p50_cycle_ns;  /* upper bounds of histogram buckets (<= 12.5% above) */
+    uint64_t p99_cycle_ns;
+    double busy_ratio;      /* busy_cycles / cycles */
+    int32_t running;        /* 1 until the agent has closed */
+    int32_t reserved;
+} zigbolt_agent_stats;
+
 /* An idle strategy keeps state: one thread at a time per handle. */
 void* zigbolt_idle_strategy_create(int32_t kind, int32_t max_spins, int32_t max_yields,
                                    double min_park_ns, double max_park_ns);
@@ -198,22 +214,6 @@ int32_t zigbolt_thread_yield(void);
  * Runner threads set 1 ns themselves. 0 is INVALID_ARGUMENT. */
 int32_t zigbolt_set_timer_slack(uint32_t slack_ns);
 double zigbolt_timer_slack_ns(void);
-
-/* A snapshot of an agent runner's statistics (cycle = one do_work plus its idle step). */
-typedef struct zigbolt_agent_stats {
-    uint64_t cycles;
-    uint64_t busy_cycles;   /* cycles whose do_work returned > 0 */
-    uint64_t work_count;    /* sum of do_work results */
-    uint64_t errors;        /* negative results of on_start and do_work */
-    uint64_t total_ns;
-    uint64_t busy_ns;       /* time spent in busy cycles */
-    uint64_t max_cycle_ns;
-    uint64_t p50_cycle_ns;  /* upper bounds of histogram buckets (<= 12.5% above) */
-    uint64_t p99_cycle_ns;
-    double busy_ratio;      /* busy_cycles / cycles */
-    int32_t running;        /* 1 until the agent has closed */
-    int32_t reserved;
-} zigbolt_agent_stats;
 
 /* Starts a thread that calls on_start (if not NULL), then do_work in a loop with a copy of
  * idle_strategy (NULL: backoff 10 spins, 5 yields, 1 us .. 1 ms), then on_close. do_work
