@@ -70,6 +70,7 @@ export {
   type WorkerAgentOptions,
 } from "./lib/agent_runner.ts";
 export { type DutyCycleStats, DutyCycleTracker } from "./lib/agent_duty_cycle.ts";
+export { AgentCounterType } from "./lib/agent_counters.ts";
 
 // ---- codecs (docs/codecs.md) ----
 

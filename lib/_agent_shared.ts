@@ -24,6 +24,7 @@ export interface InitMessage {
   idle: IdleStrategySpec;
   stopOnError: boolean;
   timerSlackNs: number;
+  counters: boolean;
   memory: SharedArrayBuffer;
 }
 
@@ -36,7 +37,7 @@ export interface ErrorMessage {
 
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "started"; roleName: string }
+  | { type: "started"; roleName: string; counterIds: Record<number, number> }
   | ErrorMessage
   | { type: "closed" };
 
@@ -48,6 +49,7 @@ export function initMessage(
     params?: unknown;
     stopOnError?: boolean;
     timerSlackNs?: number;
+    counters?: boolean;
   },
   memory: SharedArrayBuffer,
 ): InitMessage {
@@ -58,6 +60,7 @@ export function initMessage(
     idle: options.idle ?? { kind: "backoff" },
     stopOnError: options.stopOnError ?? false,
     timerSlackNs: options.timerSlackNs ?? 1,
+    counters: options.counters ?? true,
     memory,
   };
 }

@@ -4,5 +4,4 @@
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
 
-export const ringSymbols = {
-} as const satisfies Record<string, SymbolDefinition>;
+export const ringSymbols = {} as const satisfies Record<string, SymbolDefinition>;

@@ -98,6 +98,21 @@ export class DutyCycleTracker {
     if (cycleNs > this.#maxCycleNs) this.#maxCycleNs = cycleNs;
   }
 
+  /** Cycles recorded so far. */
+  get cycles(): number {
+    return this.#cycles;
+  }
+
+  /** Work counted so far. */
+  get workCount(): number {
+    return this.#workCount;
+  }
+
+  /** Longest cycle so far, ns. */
+  get maxCycleNs(): number {
+    return this.#maxCycleNs;
+  }
+
   /** Statistics since the tracker started. */
   stats(): DutyCycleStats {
     return {

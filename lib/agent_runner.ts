@@ -13,7 +13,9 @@
  * @module
  */
 import type { Agent, AgentErrorHandler, ErrorAction } from "./agent.ts";
+import { AgentCounters, countersPublishIntervalNs } from "./agent_counters.ts";
 import { type DutyCycleStats, DutyCycleTracker } from "./agent_duty_cycle.ts";
+import { CountersFile } from "./counters.ts";
 import { monotonicNs } from "./clock.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { IdleStrategy, type IdleStrategySpec, nextMacrotask } from "./idle_strategy.ts";
@@ -35,6 +37,11 @@ export interface AgentRunnerOptions {
   onError?: AgentErrorHandler;
   /** Longest stretch of doWork cycles before the event loop gets a turn, ms; default 1. */
   sliceMs?: number;
+  /**
+   * Publish the agent's counters (AgentCounterType) in this counters file, or in the
+   * process's (true, the default); false for none. Best effort.
+   */
+  counters?: boolean | CountersFile;
 }
 
 /** Options of `AgentRunner.startInWorker`. */
@@ -54,6 +61,8 @@ export interface WorkerAgentOptions {
   stopOnError?: boolean;
   /** Timer slack of the Worker's thread, ns (Linux); default 1, so short parks are short. */
   timerSlackNs?: number;
+  /** Publish the agent's counters in the process's counters file; default true. */
+  counters?: boolean;
 }
 
 /** A running agent, whichever way it runs. */
@@ -68,6 +77,11 @@ export interface RunningAgent extends AsyncDisposable {
   stop(): Promise<void>;
   /** Duty-cycle statistics, error count and state. */
   stats(): AgentRunnerStats;
+  /**
+   * The counters-file id of the agent's counter of `type` (an AgentCounterType), or
+   * undefined when it has none (counters off or full, or the agent has closed).
+   */
+  counterId(type: number): number | undefined;
 }
 
 const defaultSliceMs = 1;
@@ -101,6 +115,7 @@ export class AgentRunner implements RunningAgent {
   #errors = 0;
   #stopRequested = false;
   #running = true;
+  #counters: AgentCounters | undefined;
 
   private constructor(agent: Agent, options: AgentRunnerOptions) {
     this.#agent = agent;
@@ -108,6 +123,10 @@ export class AgentRunner implements RunningAgent {
     this.#idle = options.idle ?? IdleStrategy.backoff();
     this.#onError = options.onError ?? logError;
     this.#sliceNs = (options.sliceMs ?? defaultSliceMs) * 1e6;
+    const counters = options.counters ?? true;
+    if (counters !== false) {
+      this.#counters = AgentCounters.allocate(agent.roleName, counters === true ? undefined : counters);
+    }
     this.closed = this.#run();
   }
 
@@ -125,6 +144,10 @@ export class AgentRunner implements RunningAgent {
     }
     if (options.idle !== undefined && !(options.idle instanceof IdleStrategy)) {
       throw new InvalidArgumentError("idle must be an IdleStrategy");
+    }
+    const counters = options.counters;
+    if (counters !== undefined && typeof counters !== "boolean" && !(counters instanceof CountersFile)) {
+      throw new InvalidArgumentError("counters must be a boolean or a CountersFile");
     }
     return new AgentRunner(agent, options);
   }
@@ -164,6 +187,11 @@ export class AgentRunner implements RunningAgent {
     return { ...this.#tracker.stats(), errors: this.#errors, running: this.#running };
   }
 
+  /** The counters-file id of the agent's counter of `type` (an AgentCounterType). */
+  counterId(type: number): number | undefined {
+    return this.#counters?.idOf(type);
+  }
+
   /** Duty-cycle statistics since the previous call (or the start). */
   takeWindow(): DutyCycleStats {
     return this.#tracker.takeWindow();
@@ -186,6 +214,7 @@ export class AgentRunner implements RunningAgent {
         started = false;
       }
       if (started) await this.#loop();
+      this.#publishCounters();
       try {
         agent.onClose?.();
       } catch (error) {
@@ -193,6 +222,8 @@ export class AgentRunner implements RunningAgent {
       }
     } finally {
       this.#running = false;
+      this.#counters?.free();
+      this.#counters = undefined;
     }
   }
 
@@ -203,6 +234,7 @@ export class AgentRunner implements RunningAgent {
     let now = monotonicNs();
     tracker.start(now);
     let sliceEnd = now + this.#sliceNs;
+    let nextPublish = now + countersPublishIntervalNs;
     while (!this.#stopRequested) {
       let work = 0;
       try {
@@ -228,7 +260,16 @@ export class AgentRunner implements RunningAgent {
         }
       }
       tracker.record(now, work);
+      if (now >= nextPublish) {
+        nextPublish = now + countersPublishIntervalNs;
+        this.#publishCounters();
+      }
     }
+  }
+
+  #publishCounters(): void {
+    const tracker = this.#tracker;
+    this.#counters?.publish(tracker.cycles, tracker.workCount, tracker.maxCycleNs, this.#errors);
   }
 
   #failed(error: unknown): ErrorAction | void {
@@ -252,6 +293,7 @@ function errorFrom(data: shared.ErrorMessage): Error {
 
 class WorkerAgentRunner implements RunningAgent {
   roleName = "";
+  counterIds: Record<number, number> = {};
   readonly closed: Promise<void>;
   readonly #worker: Worker;
   readonly #control: Int32Array;
@@ -284,6 +326,7 @@ class WorkerAgentRunner implements RunningAgent {
         } else if (data.type === "started") {
           started = true;
           runner.roleName = data.roleName;
+          runner.counterIds = data.counterIds;
           resolveStarted(runner);
         } else if (data.type === "error") {
           if (!started) rejectStarted(errorFrom(data));
@@ -309,6 +352,10 @@ class WorkerAgentRunner implements RunningAgent {
   stop(): Promise<void> {
     Atomics.store(this.#control, shared.control.stop, 1);
     return this.closed;
+  }
+
+  counterId(type: number): number | undefined {
+    return this.#running ? this.counterIds[type] : undefined;
   }
 
   stats(): AgentRunnerStats {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Agent } from "./agent.ts";
+import { AgentCounters, AgentCounterType, countersPublishIntervalNs } from "./agent_counters.ts";
 import { DutyCycleTracker } from "./agent_duty_cycle.ts";
 import { monotonicNs } from "./clock.ts";
 import { IdleStrategy, setTimerSlack } from "./idle_strategy.ts";
@@ -18,7 +19,6 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const publishEveryNs = 1e6;
 const errorPostEveryNs = 10e6;
 
 scope.onmessage = (event) => {
@@ -62,15 +62,24 @@ async function run(init: shared.InitMessage): Promise<void> {
     scope.postMessage(errorMessage(error));
     return;
   }
+  const counters = init.counters ? AgentCounters.allocate(agent.roleName) : undefined;
+  const counterIds: Record<number, number> = {};
+  for (const type of Object.values(AgentCounterType)) {
+    const id = counters?.idOf(type);
+    if (id !== undefined) counterIds[type] = id;
+  }
   Atomics.store(controlView, shared.control.state, 1);
-  scope.postMessage({ type: "started", roleName: agent.roleName });
+  scope.postMessage({ type: "started", roleName: agent.roleName, counterIds });
   const tracker = new DutyCycleTracker();
   let errors = 0;
   let lastErrorPostNs = -Infinity;
   let now = monotonicNs();
-  let nextPublish = now + publishEveryNs;
+  let nextPublish = now + countersPublishIntervalNs;
   tracker.start(now);
-  const publish = () => shared.writeStats(controlView, statsView, { ...tracker.stats(), errors });
+  const publish = () => {
+    shared.writeStats(controlView, statsView, { ...tracker.stats(), errors });
+    counters?.publish(tracker.cycles, tracker.workCount, tracker.maxCycleNs, errors);
+  };
   while (Atomics.load(controlView, shared.control.stop) === 0) {
     let work = 0;
     try {
@@ -92,16 +101,18 @@ async function run(init: shared.InitMessage): Promise<void> {
     now = monotonicNs();
     tracker.record(now, work);
     if (now >= nextPublish) {
-      nextPublish = now + publishEveryNs;
+      nextPublish = now + countersPublishIntervalNs;
       publish();
     }
   }
+  publish();
   try {
     agent.onClose?.();
   } catch (error) {
     errors++;
     scope.postMessage(errorMessage(error));
+    publish();
   }
-  publish();
+  counters?.free();
   Atomics.store(controlView, shared.control.state, 2);
 }

@@ -4,16 +4,21 @@
  * runs an agent on its own thread.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import {
   type Agent,
+  AgentCounterType,
   AgentRunner,
   CompositeAgent,
+  CountersFile,
   DutyCycleTracker,
+  IdleKind,
   IdleStrategy,
   InvalidArgumentError,
 } from "../mod.ts";
 import { bucketOf, bucketUpperNs } from "../lib/agent_duty_cycle.ts";
-import { test } from "./_harness.ts";
+import { test, uniqueName } from "./_harness.ts";
+import { root } from "./_processes.ts";
 
 // The agent in tests/peers/agent_counter.ts checks it does not see this: it runs in a Worker.
 (globalThis as { zigboltAgentsTest?: boolean }).zigboltAgentsTest = true;
@@ -321,4 +326,69 @@ test("a Worker agent that cannot be built rejects startInWorker", async () => {
     () => AgentRunner.startInWorker(counterModule, { idle: { kind: "sleeping", periodNs: 0 } }),
     InvalidArgumentError,
   );
+});
+
+test("a runner publishes its duty cycles, work, max cycle and errors as counters, freed at close", async () => {
+  const name = uniqueName("agent-counters");
+  const file = CountersFile.open({ name, countersMax: 8 });
+  try {
+    let calls = 0;
+    const runner = AgentRunner.start({
+      roleName: "metered",
+      doWork: () => {
+        if (++calls % 10 === 0) throw new Error("every tenth");
+        return calls % 2;
+      },
+    }, { idle: IdleStrategy.yielding(), counters: file, onError: () => "continue" });
+    const ids = Object.values(AgentCounterType).map((type) => runner.counterId(type));
+    assert.ok(ids.every((id) => id !== undefined));
+    assert.equal(runner.counterId(99), undefined);
+    assert.deepEqual(ids.map((id) => file.info(id!)?.label), [
+      "agent duty cycles: metered",
+      "agent work count: metered",
+      "agent max cycle ns: metered",
+      "agent errors: metered",
+    ]);
+    assert.deepEqual(ids.map((id) => file.info(id!)?.typeId), [50, 51, 52, 53]);
+    await until(() => file.valueOf(ids[3]!) >= 3);
+    assert.ok(file.valueOf(ids[0]!) >= 30);
+    assert.ok(file.valueOf(ids[2]!) > 0);
+    await runner.stop();
+    assert.ok(ids.every((id) => file.info(id!) === undefined), "freed after onClose");
+    assert.equal(runner.counterId(AgentCounterType.DutyCycles), undefined);
+  } finally {
+    file.close();
+    fs.rmSync(`/dev/shm${name}`, { force: true });
+  }
+});
+
+test("a Worker agent publishes its counters in the process's counters file", async () => {
+  const memory = new SharedArrayBuffer(16);
+  const runner = await AgentRunner.startInWorker(counterModule, {
+    idle: { kind: "yielding" },
+    params: { memory, workEvery: 2 },
+  });
+  try {
+    const id = runner.counterId(AgentCounterType.DutyCycles);
+    assert.ok(id !== undefined, "the test's counters file has room");
+    const file = CountersFile.processDefault();
+    assert.equal(file.info(id)?.label, "agent duty cycles: counter");
+    await until(() => file.valueOf(id) >= 100);
+  } finally {
+    await runner.stop();
+  }
+  assert.equal(runner.counterId(AgentCounterType.DutyCycles), undefined);
+});
+
+test("zigbolt.h defines the same idle kinds and agent counter types", () => {
+  const header = fs.readFileSync(`${root}/native/include/zigbolt.h`, "utf8");
+  const define = (name: string) => Number(header.match(new RegExp(`#define ${name} (\\d+)`))?.[1]);
+  for (const [kind, code] of Object.entries(IdleKind)) {
+    const cName = kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+    assert.equal(define(`ZIGBOLT_IDLE_${cName}`), code, kind);
+  }
+  for (const [type, code] of Object.entries(AgentCounterType)) {
+    const cName = type.replace(/(.)([A-Z])/g, "$1_$2").toUpperCase();
+    assert.equal(define(`ZIGBOLT_AGENT_COUNTER_${cName}`), code, type);
+  }
 });

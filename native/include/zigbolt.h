@@ -250,12 +250,21 @@ int32_t zigbolt_thread_yield(void);
 int32_t zigbolt_set_timer_slack(uint32_t slack_ns);
 double zigbolt_timer_slack_ns(void);
 
+/* Counter type ids of an agent runner's counters (agents range 50-59, docs/counters.md),
+ * labelled "agent duty cycles: <role>" etc., published every millisecond. */
+#define ZIGBOLT_AGENT_COUNTER_DUTY_CYCLES 50
+#define ZIGBOLT_AGENT_COUNTER_WORK_COUNT 51
+#define ZIGBOLT_AGENT_COUNTER_MAX_CYCLE_NS 52
+#define ZIGBOLT_AGENT_COUNTER_ERRORS 53
+
 /* Starts a thread that calls on_start (if not NULL), then do_work in a loop with a copy of
  * idle_strategy (NULL: backoff 10 spins, 5 yields, 1 us .. 1 ms), then on_close. do_work
  * returns the work done (>= 0) or a negative error code; on_start returns 0 or a negative
  * code. Each error is counted and passed to on_error (if not NULL), whose non-zero result
- * stops the agent. All callbacks run on the agent thread. NULL on failure. */
-void* zigbolt_agent_runner_start(int32_t (*do_work)(void* clientd),
+ * stops the agent. All callbacks run on the agent thread. role_name (1..255 bytes; NULL:
+ * "c-agent") labels the runner's counters in the process's counters file. NULL on failure. */
+void* zigbolt_agent_runner_start(const char* role_name,
+                                 int32_t (*do_work)(void* clientd),
                                  int32_t (*on_start)(void* clientd),
                                  void (*on_close)(void* clientd),
                                  int32_t (*on_error)(void* clientd, int32_t code),
@@ -264,6 +273,9 @@ int32_t zigbolt_agent_runner_stats(void* runner, zigbolt_agent_stats* stats);
 /* Waits for the current cycle and on_close, writes final_stats (if not NULL), releases the
  * handle; a second stop returns ZIGBOLT_STATUS_HANDLE_CLOSED. */
 int32_t zigbolt_agent_runner_stop(void* runner, zigbolt_agent_stats* final_stats);
+/* The counters-file id of the runner's ZIGBOLT_AGENT_COUNTER_* counter, or a negative
+ * status (COUNTERS_FULL: it has none, e.g. counters off). */
+int32_t zigbolt_agent_runner_counter_id(void* runner, int32_t type_id);
 
 /* (end of agents) */
 

@@ -4,7 +4,7 @@
  *   Int32 words: 0 doWork calls, 1 onStart calls, 2 onClose calls, 3 thread check (1 = ran
  *   outside the test's global object, i.e. in a Worker)
  */
-import type { Agent } from "../../mod.ts";
+import type { Agent } from "../../lib/agent.ts";
 
 export interface CounterParams {
   memory: SharedArrayBuffer;

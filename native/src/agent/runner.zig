@@ -17,6 +17,30 @@ const setTimerSlack = @import("idle.zig").setTimerSlack;
 const duty_cycle = @import("duty_cycle.zig");
 const DutyCycleTracker = duty_cycle.DutyCycleTracker;
 const monotonicNs = clock.monotonicNs;
+const counters = @import("../counters/process_default.zig");
+const counter_set = @import("../counters/counter_set.zig");
+const Counter = @import("../counters/counter.zig").Counter;
+const CountersFile = @import("../counters/counters_file.zig").CountersFile;
+
+/// Counter type ids of an agent runner (the agents range 50-59 of docs/counters.md); the
+/// same numbers as ZIGBOLT_AGENT_COUNTER_* and TypeScript's AgentCounterType.
+pub const counter_types = struct {
+    pub const duty_cycles: i32 = 50;
+    pub const work_count: i32 = 51;
+    pub const max_cycle_ns: i32 = 52;
+    pub const errors: i32 = 53;
+};
+
+/// What a runner publishes, in this order, labelled "<what>: <role name>".
+pub const counter_specs = [_]counter_set.Spec{
+    .{ .type_id = @enumFromInt(counter_types.duty_cycles), .what = "agent duty cycles" },
+    .{ .type_id = @enumFromInt(counter_types.work_count), .what = "agent work count" },
+    .{ .type_id = @enumFromInt(counter_types.max_cycle_ns), .what = "agent max cycle ns" },
+    .{ .type_id = @enumFromInt(counter_types.errors), .what = "agent errors" },
+};
+
+/// How often the agent thread copies its statistics into its counters.
+pub const counters_publish_interval_ns: u64 = std.time.ns_per_ms;
 
 pub const ErrorAction = enum { keep_running, stop };
 
@@ -39,6 +63,9 @@ pub const RunnerOptions = struct {
     /// Timer slack for the agent thread (Linux), so a 1 us park sleeps ~1 us rather than the
     /// default 50 us slack later. null leaves the default. See docs/agents.md.
     timer_slack_ns: ?u32 = 1,
+    /// Where the runner's counters go (docs/counters.md): published every millisecond and
+    /// at the end, freed by `stop`. Best effort: the runner runs without them if need be.
+    counters: counters.Attach = .process_default,
 };
 
 pub const State = enum(u8) { created, running, closing, closed };
@@ -59,6 +86,7 @@ pub const AgentRunner = struct {
     state: std.atomic.Value(State) = .init(.created),
     errors: std.atomic.Value(u64) = .init(0),
     tracker: DutyCycleTracker = .{},
+    counter_set: ?[counter_specs.len]Counter = null,
 
     pub fn init(agent: Agent, options: RunnerOptions) AgentRunner {
         return .{ .agent = agent, .options = options };
@@ -68,9 +96,16 @@ pub const AgentRunner = struct {
     /// InvalidArgument if it was started before; SystemError if no thread can be spawned.
     pub fn start(self: *AgentRunner) Error!void {
         if (self.state.load(.acquire) != .created or self.thread != null) return error.InvalidArgument;
+        self.counter_set = counter_set.allocate(
+            counter_specs.len,
+            self.options.counters.resolve(),
+            &counter_specs,
+            self.agent.role_name,
+        );
         self.state.store(.running, .release);
         self.thread = std.Thread.spawn(.{}, run, .{self}) catch {
             self.state.store(.closed, .release);
+            self.freeCounters();
             return error.SystemError;
         };
     }
@@ -84,6 +119,27 @@ pub const AgentRunner = struct {
             thread.join();
             self.thread = null;
         }
+        self.freeCounters();
+    }
+
+    /// The counters-file id of this runner's counter of `type_id` (counter_types), if any.
+    pub fn counterId(self: *const AgentRunner, type_id: i32) ?u32 {
+        const set = self.counter_set orelse return null;
+        return counter_set.idOf(set, counter_specs, @enumFromInt(type_id));
+    }
+
+    fn freeCounters(self: *AgentRunner) void {
+        if (self.counter_set) |set| counter_set.free(set);
+        self.counter_set = null;
+    }
+
+    fn publishCounters(self: *AgentRunner) void {
+        const set = self.counter_set orelse return;
+        // release stores (Counter.set): readers in other processes see whole values.
+        set[0].set(@bitCast(self.tracker.cycles.raw));
+        set[1].set(@bitCast(self.tracker.work_count.raw));
+        set[2].set(@bitCast(self.tracker.max_cycle_ns.raw));
+        set[3].set(@bitCast(self.errors.raw));
     }
 
     /// True until the agent has closed (by `stop`, or its error handler's `.stop`).
@@ -110,6 +166,7 @@ pub const AgentRunner = struct {
             started = false;
         };
         if (started) self.loop(&idle);
+        self.publishCounters();
         self.state.store(.closing, .release);
         self.agent.onClose();
         // release: stats written by this thread are visible to whoever sees `closed`.
@@ -117,7 +174,9 @@ pub const AgentRunner = struct {
     }
 
     fn loop(self: *AgentRunner, idle: *IdleStrategy) void {
-        self.tracker.start(monotonicNs());
+        var now = monotonicNs();
+        var next_publish = now + counters_publish_interval_ns;
+        self.tracker.start(now);
         // acquire: pairs with stop()'s release.
         while (!self.stop_requested.load(.acquire)) {
             const work: u32 = self.agent.doWork() catch |err| blk: {
@@ -125,7 +184,12 @@ pub const AgentRunner = struct {
                 break :blk 0;
             };
             idle.idle(work);
-            self.tracker.record(monotonicNs(), work);
+            now = monotonicNs();
+            self.tracker.record(now, work);
+            if (now >= next_publish) {
+                next_publish = now + counters_publish_interval_ns;
+                self.publishCounters();
+            }
         }
     }
 
@@ -165,7 +229,7 @@ fn waitForCalls(agent: *Counting, count: u32) void {
 
 test "a runner starts its agent on a thread, counts cycles and stops after onClose" {
     var agent: Counting = .{};
-    var runner = AgentRunner.init(Agent.init(&agent, "counting"), .{ .idle = .yielding });
+    var runner = AgentRunner.init(Agent.init(&agent, "counting"), .{ .idle = .yielding, .counters = .none });
     try runner.start();
     try testing.expectError(error.InvalidArgument, runner.start());
     waitForCalls(&agent, 1000);
@@ -196,6 +260,7 @@ test "errors go to the handler, are counted, and stop the agent only when it say
     var runner = AgentRunner.init(Agent.init(&agent, "failing"), .{
         .idle = .busy_spin,
         .error_handler = .{ .handle = Handler.handle },
+        .counters = .none,
     });
     try runner.start();
     while (runner.isRunning()) std.Thread.sleep(100 * std.time.ns_per_us);
@@ -224,7 +289,10 @@ test "an onStart error skips the loop but onClose still runs" {
         }
     };
     var agent: Failing = .{};
-    var runner = AgentRunner.init(Agent.init(&agent, "no-start"), .{ .error_handler = .{ .handle = Quiet.handle } });
+    var runner = AgentRunner.init(Agent.init(&agent, "no-start"), .{
+        .error_handler = .{ .handle = Quiet.handle },
+        .counters = .none,
+    });
     try runner.start();
     runner.stop();
     try testing.expect(agent.closed);
@@ -234,7 +302,7 @@ test "an onStart error skips the loop but onClose still runs" {
 
 test "a runner that was never started stops at once" {
     var agent: Counting = .{};
-    var runner = AgentRunner.init(Agent.init(&agent, "idle"), .{});
+    var runner = AgentRunner.init(Agent.init(&agent, "idle"), .{ .counters = .none });
     runner.stop();
     try testing.expectEqual(State.created, runner.stats().state);
 }
@@ -243,6 +311,7 @@ test "a sleeping agent stops within about one period" {
     var agent: Counting = .{ .work_every = 1_000_000 };
     var runner = AgentRunner.init(Agent.init(&agent, "sleepy"), .{
         .idle = try IdleStrategy.initSleeping(std.time.ns_per_ms),
+        .counters = .none,
     });
     try runner.start();
     waitForCalls(&agent, 3);
@@ -251,4 +320,39 @@ test "a sleeping agent stops within about one period" {
     try testing.expect(s.duty.cycles >= 2);
     // Every idle cycle slept at least its period.
     try testing.expect(s.duty.percentileNs(0) >= std.time.ns_per_ms - std.time.ns_per_ms / 8);
+}
+
+test "a runner publishes cycles, work, max cycle time and errors as counters, freed by stop" {
+    const name = "/zigbolt-test-agent-counters";
+    CountersFile.remove(name) catch {};
+    var file = try CountersFile.create(name, .{ .counters_max = 8 });
+    defer file.close();
+    defer CountersFile.remove(name) catch {};
+
+    var agent: Counting = .{ .fail_from = 1000 };
+    const Quiet = struct {
+        fn handle(_: ?*anyopaque, _: Agent, _: anyerror) ErrorAction {
+            return .keep_running;
+        }
+    };
+    var runner = AgentRunner.init(Agent.init(&agent, "metered"), .{
+        .idle = .yielding,
+        .error_handler = .{ .handle = Quiet.handle },
+        .counters = .{ .file = &file },
+    });
+    try runner.start();
+    const cycles_id = runner.counterId(counter_types.duty_cycles).?;
+    const errors_id = runner.counterId(counter_types.errors).?;
+    try testing.expect(runner.counterId(99) == null);
+    var label: [384]u8 = undefined;
+    const info = file.info(cycles_id, &label).?;
+    try testing.expectEqualStrings("agent duty cycles: metered", info.label);
+    while (file.valueOf(errors_id).? < 10) std.Thread.sleep(100 * std.time.ns_per_us);
+    runner.stop();
+    // The last values were published before onClose, then the counters were freed.
+    try testing.expect(file.info(cycles_id, &label) == null);
+    try testing.expect(runner.counterId(counter_types.duty_cycles) == null);
+    const s = runner.stats();
+    try testing.expect(s.errors >= 10);
+    try testing.expect(s.duty.cycles >= 1009);
 }

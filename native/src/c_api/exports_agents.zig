@@ -165,12 +165,16 @@ pub export fn zigbolt_timer_slack_ns() callconv(.c) f64 {
 
 // ---- agent runners ---------------------------------------------------------------------
 
+/// Longest role name a C agent may have (it labels the runner's counters).
+pub const role_name_length_max = 255;
+
 const CRunner = struct {
     do_work: DoWork,
     on_start: ?OnStart,
     on_close: ?OnClose,
     on_error: ?OnError,
     clientd: ?*anyopaque,
+    role_name_buffer: [role_name_length_max]u8 = undefined,
     /// The status of the last failing callback, for on_error.
     failed_status: i32 = 0,
     runner: agent_api.AgentRunner = undefined,
@@ -205,8 +209,10 @@ const CRunner = struct {
 };
 
 /// Starts a thread that runs on_start, then do_work in a loop with a copy of `idle_strategy`
-/// (NULL: the default backoff), then on_close. NULL with the status recorded on failure.
+/// (NULL: the default backoff), then on_close. `role_name` (1..255 bytes; NULL: "c-agent")
+/// labels its counters. NULL with the status recorded on failure.
 pub export fn zigbolt_agent_runner_start(
+    role_name: ?[*:0]const u8,
     do_work: ?DoWork,
     on_start: ?OnStart,
     on_close: ?OnClose,
@@ -214,10 +220,11 @@ pub export fn zigbolt_agent_runner_start(
     clientd: ?*anyopaque,
     idle_strategy: ?*anyopaque,
 ) callconv(.c) ?*anyopaque {
-    return handleOrNull(startRunner(do_work, on_start, on_close, on_error, clientd, idle_strategy));
+    return handleOrNull(startRunner(role_name, do_work, on_start, on_close, on_error, clientd, idle_strategy));
 }
 
 fn startRunner(
+    role_name: ?[*:0]const u8,
     do_work: ?DoWork,
     on_start: ?OnStart,
     on_close: ?OnClose,
@@ -226,6 +233,8 @@ fn startRunner(
     idle_strategy: ?*anyopaque,
 ) Error!*anyopaque {
     const work = do_work orelse return error.InvalidArgument;
+    const role: []const u8 = if (role_name) |text| std.mem.span(text) else "c-agent";
+    if (role.len == 0 or role.len > role_name_length_max) return error.InvalidArgument;
     const idle: IdleStrategy = if (idle_strategy == null)
         agent_api.idle.default_backoff
     else
@@ -233,7 +242,9 @@ fn startRunner(
     const object = allocator.create(CRunner) catch return error.OutOfMemory;
     errdefer allocator.destroy(object);
     object.* = .{ .do_work = work, .on_start = on_start, .on_close = on_close, .on_error = on_error, .clientd = clientd };
-    object.runner = agent_api.AgentRunner.init(agent_api.Agent.init(object, "c-agent"), .{
+    @memcpy(object.role_name_buffer[0..role.len], role);
+    const agent = agent_api.Agent.init(object, object.role_name_buffer[0..role.len]);
+    object.runner = agent_api.AgentRunner.init(agent, .{
         .idle = idle,
         .error_handler = .{ .context = object, .handle = CRunner.handleError },
     });
@@ -263,6 +274,16 @@ pub export fn zigbolt_agent_runner_stop(runner: ?*anyopaque, final_stats: ?*Agen
     if (final_stats) |out| out.* = statsOf(&object.runner);
     allocator.destroy(object);
     return 0;
+}
+
+/// The counters-file id of the runner's counter of type ZIGBOLT_AGENT_COUNTER_*, or a
+/// negative status (COUNTERS_FULL: the runner has no such counter).
+pub export fn zigbolt_agent_runner_counter_id(runner: ?*anyopaque, type_id: i32) callconv(.c) i32 {
+    const object = handles.resolve(CRunner, .agent_runner, runner) catch |err| {
+        return @intFromEnum(Status.fromError(err));
+    };
+    const id = object.runner.counterId(type_id) orelse return @intFromEnum(Status.counters_full);
+    return @intCast(id);
 }
 
 fn statsOf(runner: *const agent_api.AgentRunner) AgentStats {
@@ -391,6 +412,7 @@ test "a C agent runs on its own thread until stopped; stats count its cycles" {
     var agent: TestAgent = .{};
     const idle = zigbolt_idle_strategy_create(2, 0, 0, 0, 0).?;
     const runner = zigbolt_agent_runner_start(
+        "c-test-agent",
         TestAgent.doWork,
         TestAgent.onStart,
         TestAgent.onClose,
@@ -398,6 +420,10 @@ test "a C agent runs on its own thread until stopped; stats count its cycles" {
         &agent,
         idle,
     ) orelse return error.StartFailed;
+    // Its counters, when the process's counters file is available.
+    const cycles_id = zigbolt_agent_runner_counter_id(runner, 50);
+    try testing.expect(cycles_id >= 0 or cycles_id == @intFromEnum(Status.counters_full));
+    try testing.expectEqual(@intFromEnum(Status.counters_full), zigbolt_agent_runner_counter_id(runner, 99));
     // The runner copied the strategy: the handle may go.
     try testing.expectEqual(@as(i32, 0), zigbolt_idle_strategy_close(idle));
     agent.waitFor(400);
@@ -426,7 +452,15 @@ test "a C agent runs on its own thread until stopped; stats count its cycles" {
 
 test "negative do_work results reach on_error with their code; on_error can stop the agent" {
     var agent: TestAgent = .{ .fail_from = 10, .stop_after_errors = 3 };
-    const runner = zigbolt_agent_runner_start(TestAgent.doWork, null, TestAgent.onClose, TestAgent.onError, &agent, null).?;
+    const runner = zigbolt_agent_runner_start(
+        null,
+        TestAgent.doWork,
+        null,
+        TestAgent.onClose,
+        TestAgent.onError,
+        &agent,
+        null,
+    ).?;
     var stats: AgentStats = undefined;
     while (true) {
         try testing.expectEqual(@as(i32, 0), zigbolt_agent_runner_stats(runner, &stats));
@@ -441,12 +475,15 @@ test "negative do_work results reach on_error with their code; on_error can stop
 }
 
 test "a runner needs a do_work and a live idle strategy" {
-    try testing.expect(zigbolt_agent_runner_start(null, null, null, null, null, null) == null);
+    try testing.expect(zigbolt_agent_runner_start(null, null, null, null, null, null, null) == null);
+    try testing.expectEqual(@as(i32, -4), @intFromEnum(common.lastStatus()));
+    try testing.expect(zigbolt_agent_runner_start("", TestAgent.doWork, null, null, null, null, null) == null);
     try testing.expectEqual(@as(i32, -4), @intFromEnum(common.lastStatus()));
     const idle = zigbolt_idle_strategy_create(1, 0, 0, 0, 0).?;
     try testing.expectEqual(@as(i32, 0), zigbolt_idle_strategy_close(idle));
     var agent: TestAgent = .{};
-    try testing.expect(zigbolt_agent_runner_start(TestAgent.doWork, null, null, null, &agent, idle) == null);
+    try testing.expect(zigbolt_agent_runner_start("x", TestAgent.doWork, null, null, null, &agent, idle) == null);
     try testing.expectEqual(@as(i32, -2), @intFromEnum(common.lastStatus()));
     try testing.expectEqual(@as(i32, -1), zigbolt_agent_runner_stop(null, null));
+    try testing.expectEqual(@as(i32, -1), zigbolt_agent_runner_counter_id(null, 50));
 }
