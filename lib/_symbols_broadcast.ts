@@ -4,4 +4,5 @@
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
 
-export const broadcastSymbols = {} as const satisfies Record<string, SymbolDefinition>;
+export const broadcastSymbols = {
+} as const satisfies Record<string, SymbolDefinition>;
