@@ -7,7 +7,15 @@
  */
 import { type Counter, CountersFile } from "./counters.ts";
 
-/** Counter type ids of an agent runner (ZIGBOLT_AGENT_COUNTER_* in C). */
+/**
+ * Counter type ids of an agent runner (ZIGBOLT_AGENT_COUNTER_* in C).
+ *
+ * @example
+ * ```ts
+ * const id = runner.counterId(AgentCounterType.DutyCycles);
+ * if (id !== undefined) console.log(CountersFile.processDefault().valueOf(id));
+ * ```
+ */
 export const AgentCounterType = {
   DutyCycles: 50,
   WorkCount: 51,

@@ -138,6 +138,14 @@ export class AgentRunner implements RunningAgent {
     if (typeof agent?.doWork !== "function") {
       throw new InvalidArgumentError("an agent needs a doWork() method that returns a work count");
     }
+    if (typeof agent.roleName !== "string" || agent.roleName === "") {
+      throw new InvalidArgumentError(
+        "an agent needs a roleName (a non-empty string) for its logs and counters",
+      );
+    }
+    if (options.onError !== undefined && typeof options.onError !== "function") {
+      throw new InvalidArgumentError("onError must be a function");
+    }
     const sliceMs = options.sliceMs ?? defaultSliceMs;
     if (!(sliceMs >= 0 && sliceMs <= 1000)) {
       throw new InvalidArgumentError(`sliceMs must be in [0, 1000], got ${sliceMs}`);
@@ -312,7 +320,16 @@ class WorkerAgentRunner implements RunningAgent {
 
   static start(moduleUrl: string | URL, options: WorkerAgentOptions): Promise<RunningAgent> {
     const init = shared.initMessage(moduleUrl, options, new SharedArrayBuffer(shared.memoryBytes));
-    IdleStrategy.fromSpec(init.idle); // throws InvalidArgumentError here rather than in the Worker
+    // Bad options throw InvalidArgumentError here rather than in the Worker.
+    IdleStrategy.fromSpec(init.idle);
+    const slack = init.timerSlackNs;
+    if (!Number.isInteger(slack) || slack < 1 || slack > 0xffff_ffff) {
+      throw new InvalidArgumentError(`timerSlackNs must be an integer in [1, 2^32), got ${slack}`);
+    }
+    if (typeof init.exportName !== "string") throw new InvalidArgumentError("exportName must be a string");
+    if (options.onError !== undefined && typeof options.onError !== "function") {
+      throw new InvalidArgumentError("onError must be a function");
+    }
     const worker = new Worker(new URL("./agent_worker.ts", import.meta.url).href, { type: "module" });
     return new Promise<RunningAgent>((resolveStarted, rejectStarted) => {
       let resolveClosed!: () => void;

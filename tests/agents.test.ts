@@ -146,6 +146,15 @@ test("an onStart error skips doWork, onClose still runs, and a bad work count is
 });
 
 test("bad runner arguments are InvalidArgumentError", () => {
+  assert.throws(() => AgentRunner.start({ doWork: () => 0 } as unknown as Agent), InvalidArgumentError);
+  assert.throws(
+    () => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { onError: "log" as never }),
+    InvalidArgumentError,
+  );
+  assert.throws(
+    () => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { counters: "yes" as never }),
+    InvalidArgumentError,
+  );
   assert.throws(() => AgentRunner.start({ roleName: "x" } as Agent), InvalidArgumentError);
   assert.throws(
     () => AgentRunner.start({ roleName: "x", doWork: () => 0 }, { sliceMs: -1 }),
@@ -322,10 +331,17 @@ test("a Worker agent that cannot be built rejects startInWorker", async () => {
   await assert.rejects(
     AgentRunner.startInWorker(new URL("./peers/no_such_agent.ts", import.meta.url)),
   );
-  assert.throws(
-    () => AgentRunner.startInWorker(counterModule, { idle: { kind: "sleeping", periodNs: 0 } }),
-    InvalidArgumentError,
-  );
+  for (
+    const bad of [
+      { idle: { kind: "sleeping", periodNs: 0 } },
+      { idle: { kind: "nap" } },
+      { timerSlackNs: 0 },
+      { exportName: 5 },
+      { onError: true },
+    ]
+  ) {
+    assert.throws(() => AgentRunner.startInWorker(counterModule, bad as never), InvalidArgumentError);
+  }
 });
 
 test("a runner publishes its duty cycles, work, max cycle and errors as counters, freed at close", async () => {
