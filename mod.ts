@@ -43,6 +43,34 @@ export { applicationCounterTypeFirst, CounterType } from "./lib/counter_types.ts
 // ---- broadcast (docs/broadcast.md) ----
 
 // ---- idle strategies and agents (docs/agents.md) ----
+export {
+  type BackoffOptions,
+  type BackoffState,
+  backoffStepsMax,
+  IdleKind,
+  type IdleKindName,
+  IdleStrategy,
+  type IdleStrategySpec,
+  parkNsMax,
+  setTimerSlack,
+  timerSlackNs,
+} from "./lib/idle_strategy.ts";
+export {
+  type Agent,
+  type AgentErrorHandler,
+  CompositeAgent,
+  type CompositeAgentOptions,
+  type ErrorAction,
+} from "./lib/agent.ts";
+export {
+  AgentRunner,
+  type AgentRunnerOptions,
+  type AgentRunnerStats,
+  type RunningAgent,
+  type WorkerAgentOptions,
+} from "./lib/agent_runner.ts";
+export { type DutyCycleStats, DutyCycleTracker } from "./lib/agent_duty_cycle.ts";
+export { AgentCounterType } from "./lib/agent_counters.ts";
 
 // ---- codecs (docs/codecs.md) ----
 

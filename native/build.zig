@@ -98,6 +98,8 @@ const tools = [_]Tool{
     // ---- broadcast ----
 
     // ---- agents ----
+    // Idle-step costs and wake-up latencies for docs/agents.md.
+    .{ .name = "zigbolt-agents-measure", .path = "tools/agents_measure.zig" },
 
     // ---- codecs ----
 

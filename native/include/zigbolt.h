@@ -197,6 +197,86 @@ int32_t zigbolt_ipc_counter_id(void* channel, int32_t type_id);
 
 /* ---- idle strategies and agents (docs/agents.md) ------------------------------------- */
 
+/* Idle strategy kinds. busy spin, yielding and no-op take no parameters (pass 0); sleeping
+ * sleeps min_park_ns per step (pass 0 for the rest); backoff spins max_spins steps, yields
+ * max_yields steps, then parks min_park_ns, doubling up to max_park_ns. Periods are whole
+ * nanoseconds in [1, 60e9]. Anything else: NULL with ZIGBOLT_STATUS_INVALID_ARGUMENT. */
+#define ZIGBOLT_IDLE_BUSY_SPIN 1
+#define ZIGBOLT_IDLE_YIELDING 2
+#define ZIGBOLT_IDLE_SLEEPING 3
+#define ZIGBOLT_IDLE_BACKOFF 4
+#define ZIGBOLT_IDLE_NO_OP 5
+
+/* What a backoff's last step did (zigbolt_idle_strategy_state). */
+#define ZIGBOLT_BACKOFF_NOT_IDLE 0
+#define ZIGBOLT_BACKOFF_SPINNING 1
+#define ZIGBOLT_BACKOFF_YIELDING 2
+#define ZIGBOLT_BACKOFF_PARKING 3
+
+/* A snapshot of an agent runner's statistics (cycle = one do_work plus its idle step). */
+typedef struct zigbolt_agent_stats {
+    uint64_t cycles;
+    uint64_t busy_cycles;   /* cycles whose do_work returned > 0 */
+    uint64_t work_count;    /* sum of do_work results */
+    uint64_t errors;        /* negative results of on_start and do_work */
+    uint64_t total_ns;
+    uint64_t busy_ns;       /* time spent in busy cycles */
+    uint64_t max_cycle_ns;
+    uint64_t p50_cycle_ns;  /* upper bounds of histogram buckets (<= 12.5% above) */
+    uint64_t p99_cycle_ns;
+    double busy_ratio;      /* busy_cycles / cycles */
+    int32_t running;        /* 1 until the agent has closed */
+    int32_t reserved;
+} zigbolt_agent_stats;
+
+/* An idle strategy keeps state: one thread at a time per handle. */
+void* zigbolt_idle_strategy_create(int32_t kind, int32_t max_spins, int32_t max_yields,
+                                   double min_park_ns, double max_park_ns);
+/* After a duty cycle that did work_count units: > 0 resets, 0 takes one idle step. */
+int32_t zigbolt_idle_strategy_idle(void* idle, int32_t work_count);
+int32_t zigbolt_idle_strategy_reset(void* idle);
+/* ZIGBOLT_BACKOFF_* (NOT_IDLE for the other kinds), or a negative status. */
+int32_t zigbolt_idle_strategy_state(void* idle);
+/* The next step's sleep in ns (sleeping: the period; backoff: next park; else 0), or a
+ * negative status. */
+double zigbolt_idle_strategy_park_ns(void* idle);
+int32_t zigbolt_idle_strategy_close(void* idle);
+
+/* sched_yield(), for bindings whose runtime has none. Returns 0. */
+int32_t zigbolt_thread_yield(void);
+
+/* The calling thread's timer slack (Linux): 50 us by default, it delays short sleeps.
+ * Runner threads set 1 ns themselves. 0 is INVALID_ARGUMENT. */
+int32_t zigbolt_set_timer_slack(uint32_t slack_ns);
+double zigbolt_timer_slack_ns(void);
+
+/* Counter type ids of an agent runner's counters (agents range 50-59, docs/counters.md),
+ * labelled "agent duty cycles: <role>" etc., published every millisecond. */
+#define ZIGBOLT_AGENT_COUNTER_DUTY_CYCLES 50
+#define ZIGBOLT_AGENT_COUNTER_WORK_COUNT 51
+#define ZIGBOLT_AGENT_COUNTER_MAX_CYCLE_NS 52
+#define ZIGBOLT_AGENT_COUNTER_ERRORS 53
+
+/* Starts a thread that calls on_start (if not NULL), then do_work in a loop with a copy of
+ * idle_strategy (NULL: backoff 10 spins, 5 yields, 1 us .. 1 ms), then on_close. do_work
+ * returns the work done (>= 0) or a negative error code; on_start returns 0 or a negative
+ * code. Each error is counted and passed to on_error (if not NULL), whose non-zero result
+ * stops the agent. All callbacks run on the agent thread. role_name (1..255 bytes; NULL:
+ * "c-agent") labels the runner's counters in the process's counters file. NULL on failure. */
+void* zigbolt_agent_runner_start(const char* role_name,
+                                 int32_t (*do_work)(void* clientd),
+                                 int32_t (*on_start)(void* clientd),
+                                 void (*on_close)(void* clientd),
+                                 int32_t (*on_error)(void* clientd, int32_t code),
+                                 void* clientd, void* idle_strategy);
+int32_t zigbolt_agent_runner_stats(void* runner, zigbolt_agent_stats* stats);
+/* Waits for the current cycle and on_close, writes final_stats (if not NULL), releases the
+ * handle; a second stop returns ZIGBOLT_STATUS_HANDLE_CLOSED. */
+int32_t zigbolt_agent_runner_stop(void* runner, zigbolt_agent_stats* final_stats);
+/* The counters-file id of the runner's ZIGBOLT_AGENT_COUNTER_* counter, or a negative
+ * status (COUNTERS_FULL: it has none, e.g. counters off). */
+int32_t zigbolt_agent_runner_counter_id(void* runner, int32_t type_id);
+
 /* (end of agents) */
 
 #ifdef __cplusplus

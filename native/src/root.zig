@@ -44,6 +44,12 @@ pub const counters = struct {
 // ---- broadcast (docs/broadcast.md) ----
 
 // ---- idle strategies and agents (docs/agents.md) ----
+pub const agent = @import("agent/root.zig");
+pub const IdleStrategy = agent.IdleStrategy;
+pub const Agent = agent.Agent;
+pub const AgentRunner = agent.AgentRunner;
+pub const CompositeAgent = agent.CompositeAgent;
+pub const DutyCycleTracker = agent.DutyCycleTracker;
 
 // ---- codecs (docs/codecs.md) ----
 
@@ -74,6 +80,7 @@ test {
     // ---- broadcast tests ----
 
     // ---- agents tests ----
+    _ = @import("agent/root.zig");
 
     // ---- codecs tests ----
 
