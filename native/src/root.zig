@@ -37,6 +37,9 @@ pub const segment = struct {
 
 // ---- codecs (docs/codecs.md) ----
 
+// sbe
+pub const sbe = @import("sbe/sbe.zig");
+
 // ---- Aeron wire flyweights (docs/codecs.md) ----
 
 // ---- typed messaging (docs/codecs.md) ----
@@ -65,6 +68,9 @@ test {
     // ---- agents tests ----
 
     // ---- codecs tests ----
+
+    // sbe
+    _ = @import("sbe/sbe.zig");
 
     // ---- typed messaging tests ----
 }
