@@ -1,0 +1,328 @@
+/**
+ * SBE message codecs: `defineMessage(schema, spec)` turns one `as const` message declaration
+ * into a codec whose `decoder()` and `encoder()` are reusable flyweights over the message
+ * bytes (no FFI call, no allocation per message). docs/sbe.md is the spec.
+ * @module
+ */
+import {
+  BufferTooSmallError,
+  errorFromStatus,
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+} from "../errors.ts";
+import { Status } from "../status.ts";
+import { Cursor, type Flyweight, headerLength, Shape, validateAt } from "./_flyweight.ts";
+import type { BlockEncoder, BlockValues, BlockView, MessageSpec, SchemaId } from "./schema.ts";
+
+/** A reusable checked decoder of one message type. */
+export type MessageDecoder<S extends MessageSpec> = BlockView<S> & DecoderMethods;
+
+/** What a decoder adds to the block accessors. */
+export interface DecoderMethods {
+  /**
+   * Validates the message at `bytes[offset..offset+length)` and points the view at it.
+   * Returns `Status.Ok` or a negative status (Truncated, InvalidGroup, InvalidEnumValue,
+   * UnknownTemplate, IndexOutOfRange for an offset/length outside `bytes`); never throws.
+   */
+  tryWrap(bytes: Uint8Array, offset?: number, length?: number): number;
+  /** `tryWrap` that throws the typed error (TruncatedError, ...) instead. */
+  wrap(bytes: Uint8Array, offset?: number, length?: number): this;
+  /** Bytes of the validated message (header, block, groups, var data). */
+  readonly encodedLength: number;
+  /** The root block length the sender wrote. */
+  readonly blockLength: number;
+}
+
+/** A reusable encoder of one message type. */
+export type MessageEncoder<S extends MessageSpec> = BlockEncoder<S> & EncoderMethods;
+
+/** What an encoder adds to the block setters. */
+export interface EncoderMethods {
+  /**
+   * Writes the header at `bytes[offset]` and points the encoder at the root block
+   * (BufferTooSmallError if header and block do not fit). Set every field; groups and var
+   * data not written are written empty.
+   */
+  wrap(bytes: Uint8Array, offset?: number): this;
+  /** Completes the message (empty groups / var data not written yet) and returns its length. */
+  readonly encodedLength: number;
+}
+
+/** The codec of one message: its identity, flyweight factories and plain-object helpers. */
+export class MessageCodec<S extends MessageSpec> {
+  /** The declaration this codec was generated from. */
+  readonly spec: S;
+  readonly name: string;
+  readonly templateId: number;
+  readonly schemaId: number;
+  readonly schemaVersion: number;
+  /** Root block length at the schema version. */
+  readonly blockLength: number;
+  readonly #shape: Shape;
+  readonly #Decoder: new () => Flyweight;
+  readonly #Encoder: new () => Flyweight;
+
+  constructor(schema: SchemaId, spec: S) {
+    if (!isU16(schema.id) || !isU16(schema.version) || !isU16(spec.templateId)) {
+      throw new InvalidArgumentError(`${spec.name}: schema id, version and template id are uint16`);
+    }
+    this.spec = spec;
+    this.name = spec.name;
+    this.templateId = spec.templateId;
+    this.schemaId = schema.id;
+    this.schemaVersion = schema.version;
+    this.#shape = new Shape(spec, schema.version, spec.name);
+    this.blockLength = this.#shape.blockLength;
+    this.#Decoder = decoderClass(this.#shape, schema.id, spec.templateId, spec.name);
+    this.#Encoder = encoderClass(this.#shape, schema.id, spec.templateId);
+  }
+
+  /** A new reusable decoder; `wrap` it over each message. */
+  decoder(): MessageDecoder<S> {
+    return new this.#Decoder() as unknown as MessageDecoder<S>;
+  }
+
+  /** A new reusable encoder; `wrap` it over each destination. */
+  encoder(): MessageEncoder<S> {
+    return new this.#Encoder() as unknown as MessageEncoder<S>;
+  }
+
+  /** Encodes plain values at `bytes[offset]`; returns the encoded length (allocates nothing big, but is not the hot path). */
+  encode(bytes: Uint8Array, values: BlockValues<S>, offset = 0): number {
+    const encoder = this.encoder();
+    encoder.wrap(bytes, offset);
+    fill(encoder as unknown as Flyweight, this.#shape, values as Record<string, unknown>);
+    return encoder.encodedLength;
+  }
+
+  /** Field offsets and sizes of the root block and every group, as docs/sbe.md tabulates them. */
+  layout(): LayoutBlock {
+    return layoutOf(this.#shape);
+  }
+}
+
+/** A block's layout: `[name, offset, size, since]` per field, and its groups'. */
+export interface LayoutBlock {
+  readonly blockLength: number;
+  readonly fields: readonly (readonly [string, number, number, number])[];
+  readonly groups: Readonly<Record<string, LayoutBlock>>;
+  readonly data: readonly string[];
+}
+
+function layoutOf(shape: Shape): LayoutBlock {
+  return {
+    blockLength: shape.blockLength,
+    fields: shape.fields.map((f) => [f.name, f.offset, f.size, f.since] as const),
+    groups: Object.fromEntries(shape.groups.map((g) => [g.name, layoutOf(g.shape)])),
+    data: shape.data.map((d) => d.name),
+  };
+}
+
+/**
+ * Declares a message of schema `schema`; the spec is an `as const` literal.
+ *
+ * @example
+ * ```ts
+ * const Ping = defineMessage({ id: 7, version: 0 }, {
+ *   name: "Ping", templateId: 1, fields: { seq: { type: "uint32" } },
+ * } as const);
+ * const enc = Ping.encoder().wrap(buf);
+ * enc.seq = 42;
+ * const dec = Ping.decoder().wrap(buf, 0, enc.encodedLength);
+ * ```
+ */
+export function defineMessage<S extends MessageSpec>(schema: SchemaId, spec: S): MessageCodec<S> {
+  return new MessageCodec(schema, spec);
+}
+
+function isU16(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= 65535;
+}
+
+const explanations: Record<number, string> = {
+  [Status.Truncated]: "the message is shorter than its header, block, group or var-data lengths say",
+  [Status.InvalidGroup]:
+    "a repeating group's block length is too small or its count exceeds the group's maximum",
+  [Status.InvalidEnumValue]: "a field holds a byte that is not one of its enum's values",
+  [Status.UnknownTemplate]: "the header's schema id or template id is not this message's",
+  [Status.IndexOutOfRange]: "offset and length are outside the given bytes",
+};
+
+/** The typed error `wrap` throws for a status `tryWrap` returned. */
+export function decodeError(status: number, name: string): Error {
+  return errorFromStatus(status, `Cannot decode ${name}`, explanations[status] ?? "unexpected status");
+}
+
+/** The ArrayBuffer-wide views a flyweight reads through, cached per buffer. */
+interface Views {
+  _ab: ArrayBufferLike | null;
+  _dvAll: DataView;
+  _u8All: Uint8Array;
+}
+
+function viewsFor(self: Views, bytes: Uint8Array): void {
+  if (bytes.buffer !== self._ab) {
+    self._ab = bytes.buffer;
+    self._dvAll = new DataView(bytes.buffer);
+    self._u8All = new Uint8Array(bytes.buffer);
+  }
+}
+
+function decoderClass(shape: Shape, schemaId: number, templateId: number, name: string): new () => Flyweight {
+  return class Decoder extends shape.Flyweight implements Views {
+    _ab: ArrayBufferLike | null = null;
+    _dvAll: DataView = new DataView(new ArrayBuffer(0));
+    _u8All: Uint8Array = new Uint8Array(0);
+    _base = 0;
+    _endPos = 0;
+
+    tryWrap(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
+      if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) return Status.IndexOutOfRange;
+      if (length < headerLength) return Status.Truncated;
+      viewsFor(this, bytes);
+      const dv = this._dvAll;
+      const base = bytes.byteOffset + offset;
+      const limit = base + length;
+      const blockLen = dv.getUint16(base, true);
+      const version = dv.getUint16(base + 6, true);
+      if (dv.getUint16(base + 2, true) !== templateId || dv.getUint16(base + 4, true) !== schemaId) {
+        return Status.UnknownTemplate;
+      }
+      if (blockLen < shape.blockLengthMin(version) || limit - base - headerLength < blockLen) {
+        return Status.Truncated;
+      }
+      const end = validateAt(shape, dv, this._u8All, base + headerLength, blockLen, version, limit);
+      if (end < 0) return end;
+      this._position(dv, this._u8All, base + headerLength, blockLen, version);
+      this._base = base;
+      this._endPos = end;
+      return Status.Ok;
+    }
+
+    wrap(bytes: Uint8Array, offset?: number, length?: number): this {
+      const status = this.tryWrap(bytes, offset, length);
+      if (status !== Status.Ok) throw decodeError(status, name);
+      return this;
+    }
+
+    get encodedLength(): number {
+      return this._endPos - this._base;
+    }
+
+    get blockLength(): number {
+      return this._blockLen;
+    }
+  };
+}
+
+function encoderClass(shape: Shape, schemaId: number, templateId: number): new () => Flyweight {
+  return class Encoder extends shape.Flyweight implements Views {
+    _ab: ArrayBufferLike | null = null;
+    _dvAll: DataView = new DataView(new ArrayBuffer(0));
+    _u8All: Uint8Array = new Uint8Array(0);
+    _base = 0;
+    readonly _rootCursor = new Cursor();
+
+    wrap(bytes: Uint8Array, offset = 0): this {
+      if (!(Number.isInteger(offset) && offset >= 0 && offset <= bytes.length)) {
+        throw new IndexOutOfRangeError(`Offset ${offset} is outside a buffer of ${bytes.length} bytes`);
+      }
+      if (bytes.length - offset < headerLength + shape.blockLength) {
+        throw new BufferTooSmallError(
+          `The message needs at least ${headerLength + shape.blockLength} bytes; ${
+            bytes.length - offset
+          } are left`,
+        );
+      }
+      viewsFor(this, bytes);
+      const dv = this._dvAll;
+      const base = bytes.byteOffset + offset;
+      dv.setUint16(base, shape.blockLength, true);
+      dv.setUint16(base + 2, templateId, true);
+      dv.setUint16(base + 4, schemaId, true);
+      dv.setUint16(base + 6, shape.version, true);
+      const cursor = this._rootCursor;
+      cursor.pos = base + headerLength + shape.blockLength;
+      cursor.limit = bytes.byteOffset + bytes.length;
+      this._base = base;
+      this._positionForWrite(dv, this._u8All, base + headerLength, cursor);
+      return this;
+    }
+
+    get encodedLength(): number {
+      this._complete();
+      return this._rootCursor.pos - this._base;
+    }
+  };
+}
+
+function fill(fw: Flyweight, shape: Shape, values: Record<string, unknown>): void {
+  const target = fw as unknown as Record<string, unknown>;
+  for (const f of shape.fields) {
+    let v = values[f.name];
+    if (v === undefined) {
+      if (!f.optional) throw new InvalidArgumentError(`Field "${f.name}" is required`);
+      v = null;
+    }
+    if (typeof v === "bigint") {
+      target[f.spec.type === "decimal64" ? `${f.name}Mantissa` : `${f.name}Big`] = v;
+    } else {
+      target[f.name] = v;
+    }
+  }
+  for (const g of shape.groups) {
+    const entries = (values[g.name] ?? []) as Record<string, unknown>[];
+    const writer = fw.group(g.name, entries.length) as unknown as { next(): Flyweight };
+    for (const entry of entries) fill(writer.next(), g.shape, entry);
+  }
+  for (const d of shape.data) {
+    const v = values[d.name] as Uint8Array | string | undefined;
+    if (v !== undefined) fw.setData(d.name, v);
+  }
+}
+
+/**
+ * A view of the 8-byte SBE message header, for dispatching on the template id.
+ *
+ * @example
+ * ```ts
+ * const header = new MessageHeader();
+ * if (header.wrap(bytes) === Status.Ok && header.templateId === NewOrderSingle.templateId) { ... }
+ * ```
+ */
+export class MessageHeader {
+  #dv: DataView = new DataView(new ArrayBuffer(8));
+  #ab: ArrayBufferLike | null = null;
+  #base = 0;
+
+  /** Points at the header at `bytes[offset]`: Status.Ok, or Truncated if fewer than 8 bytes remain. */
+  wrap(bytes: Uint8Array, offset = 0): number {
+    if (!(offset >= 0 && bytes.length - offset >= headerLength)) return Status.Truncated;
+    if (bytes.buffer !== this.#ab) {
+      this.#ab = bytes.buffer;
+      this.#dv = new DataView(bytes.buffer);
+    }
+    this.#base = bytes.byteOffset + offset;
+    return Status.Ok;
+  }
+
+  /** Root block length. */
+  get blockLength(): number {
+    return this.#dv.getUint16(this.#base, true);
+  }
+
+  /** Template id (which message). */
+  get templateId(): number {
+    return this.#dv.getUint16(this.#base + 2, true);
+  }
+
+  /** Schema id. */
+  get schemaId(): number {
+    return this.#dv.getUint16(this.#base + 4, true);
+  }
+
+  /** The sender's schema version (acting version). */
+  get version(): number {
+    return this.#dv.getUint16(this.#base + 6, true);
+  }
+}
