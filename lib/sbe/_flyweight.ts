@@ -130,7 +130,11 @@ export class Shape {
     this.blockLength = this.blockLengths[version];
     this.fixedSize = this.groups.length === 0 && this.data.length === 0;
     this.Flyweight = generateClass(this);
+    this.enumsValid = generateEnumCheck(this);
   }
+
+  /** Whether every enum byte of the block at `pos` is valid (generated, unrolled). */
+  readonly enumsValid: (u8: Uint8Array, pos: number, acting: number) => boolean;
 
   /** The block length an acting version requires at least. */
   blockLengthMin(acting: number): number {
@@ -177,11 +181,7 @@ export function validateAt(
   acting: number,
   limit: number,
 ): number {
-  const enums = shape.enumFields;
-  for (let i = 0; i < enums.length; i++) {
-    const f = enums[i];
-    if (f.since <= acting && f.valid![u8[pos + f.offset]] === 0) return INVALID_ENUM;
-  }
+  if (!shape.enumsValid(u8, pos, acting)) return INVALID_ENUM;
   let p = pos + blockLen;
   const groups = shape.groups;
   for (let i = 0; i < groups.length; i++) {
@@ -470,7 +470,9 @@ export class Flyweight {
 
   /** Writes whatever sections were not written (as empty) so the block is complete. */
   _complete(): void {
-    this._advanceTo(this._shape.groups.length + this._shape.data.length);
+    const k = this._shape.groups.length + this._shape.data.length;
+    if (this._section === k && this._pending === null) return;
+    this._advanceTo(k);
   }
 }
 
@@ -646,19 +648,15 @@ const helpers = {
     }
     u8.fill(0, p + v.length, p + n);
   },
-  /** Writes an integral number as int64 halves (exact for |v| <= 2^53). */
-  writeI64(dv: DataView, p: number, v: number): void {
-    const t = Math.trunc(v);
-    const hi = Math.floor(t / 4294967296);
-    dv.setUint32(p, t - hi * 4294967296, true);
-    dv.setInt32(p + 4, hi, true);
+  copyChars(u8: Uint8Array, p: number, size: number, dst: Uint8Array, name: string): number {
+    let n = 0;
+    while (n < size && u8[p + n] !== 0) n++;
+    if (n > dst.length) throw new IndexOutOfRangeError(`"${name}" has ${n} chars; the destination holds ${dst.length}`);
+    for (let i = 0; i < n; i++) dst[i] = u8[p + i];
+    return n;
   },
   badEnum(name: string, v: unknown): InvalidEnumValueError {
     return new InvalidEnumValueError(`${String(v)} is not a value of "${name}"`);
-  },
-  /** Rounds half away from zero, like Zig's @round. */
-  round(x: number): number {
-    return x < 0 ? -Math.round(-x) : Math.round(x);
   },
 };
 
@@ -743,7 +741,12 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       const writeNull = signed
         ? `this._dv.setUint32(q, 0, true); this._dv.setInt32(q + 4, -2147483648, true);`
         : `this._dv.setUint32(q, 4294967295, true); this._dv.setUint32(q + 4, 4294967295, true);`;
-      setter(name, `const q = ${p}; if (v === null) { ${writeNull} } else h.writeI64(this._dv, q, v);`);
+      setter(
+        name,
+        `const q = ${p}; if (v === null) { ${writeNull} } else { const t = Math.trunc(v);` +
+          ` const hi = Math.floor(t / 4294967296); this._dv.setUint32(q, t - hi * 4294967296, true);` +
+          ` this._dv.set${signed ? "Int32" : "Uint32"}(q + 4, hi, true); }`,
+      );
       const big = signed ? "BigInt64" : "BigUint64";
       const bigNull = signed ? "-9223372036854775808n" : "18446744073709551615n";
       getter(
@@ -768,7 +771,9 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       setter(
         name,
         `const q = ${p}; if (v === null || v !== v) { this._dv.setUint32(q, 0, true); this._dv.setInt32(q + 4, -2147483648, true); }` +
-          ` else h.writeI64(this._dv, q, h.round(${e < 0 ? `v * ${scale}` : `v / ${scale}`}));`,
+          ` else { const x = ${e < 0 ? `v * ${scale}` : `v / ${scale}`}; const t = x < 0 ? -Math.round(-x) : Math.round(x);` +
+          ` const hi = Math.floor(t / 4294967296); this._dv.setUint32(q, t - hi * 4294967296, true);` +
+          ` this._dv.setInt32(q + 4, hi, true); }`,
       );
       getter(
         `${name}Mantissa`,
@@ -797,7 +802,17 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
     }
     case "chars":
       getter(name, `return h.readChars(this._u8, ${p}, ${f.size});`);
-      setter(name, `h.writeChars(this._u8, ${p}, ${f.size}, v, ${JSON.stringify(name)});`);
+      setter(
+        name,
+        `if (typeof v !== "string" || v.length > ${f.size}) { h.writeChars(this._u8, ${p}, ${f.size}, v, ${
+          JSON.stringify(name)
+        }); return; }` +
+          `const u = this._u8; const q = ${p}; const n = v.length;` +
+          `for (let i = 0; i < n; i++) { const c = v.charCodeAt(i); if (c > 255) { h.writeChars(u, q, ${f.size}, v, ${
+            JSON.stringify(name)
+          }); return; } u[q + i] = c; }` +
+          `for (let i = n; i < ${f.size}; i++) u[q + i] = 0;`,
+      );
       break;
     default:
       throw new InvalidArgumentError(`${name}: unknown type ${(spec as FieldSpec).type}`);
@@ -807,7 +822,12 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
 
 function generateClass(shape: Shape): new () => Flyweight {
   const tables: Uint8Array[] = [];
-  const body = shape.fields.map((f) => accessorSource(f, tables)).join("\n");
+  const charFields = shape.fields.filter((f) => f.spec.type === "chars");
+  const copyChars = charFields.length === 0 ? "" : `copyChars(name, dst) { switch (name) {\n` +
+    charFields.map((f) =>
+      `case ${JSON.stringify(f.name)}: return h.copyChars(this._u8, this._offset + ${f.offset}, ${f.size}, dst, name);`
+    ).join("\n") + `\ndefault: return super.copyChars(name, dst); } }`;
+  const body = shape.fields.map((f) => accessorSource(f, tables)).join("\n") + "\n" + copyChars;
   // Names were checked against /^[A-Za-z_][A-Za-z0-9_]*$/ and every constant is a number.
   const make = new Function("Base", "h", "t", `return class extends Base {\n${body}\n};`) as (
     base: typeof Flyweight,
@@ -817,4 +837,14 @@ function generateClass(shape: Shape): new () => Flyweight {
   const Generated = make(Flyweight, helpers, tables);
   Object.defineProperty(Generated.prototype, "_shape", { value: shape, writable: false });
   return Generated;
+}
+
+function generateEnumCheck(shape: Shape): (u8: Uint8Array, pos: number, acting: number) => boolean {
+  const checks = shape.enumFields.map((f, i) =>
+    f.since > 0 ? `(a < ${f.since} || t[${i}][u8[p + ${f.offset}]] === 1)` : `t[${i}][u8[p + ${f.offset}]] === 1`
+  );
+  const make = new Function("t", `return (u8, p, a) => ${checks.length === 0 ? "true" : checks.join(" && ")};`) as (
+    t: Uint8Array[],
+  ) => (u8: Uint8Array, pos: number, acting: number) => boolean;
+  return make(shape.enumFields.map((f) => f.valid!));
 }

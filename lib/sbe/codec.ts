@@ -155,22 +155,34 @@ export function decodeError(status: number, name: string): Error {
 
 /** The ArrayBuffer-wide views a flyweight reads through, cached per buffer. */
 interface Views {
+  _bytes: Uint8Array | null;
   _ab: ArrayBufferLike | null;
+  _byteOffset: number;
   _dvAll: DataView;
   _u8All: Uint8Array;
 }
 
+/**
+ * Points `self` at the buffer behind `bytes`. Reading `.buffer` and `.byteOffset` is not
+ * free, so they are cached per Uint8Array (whose buffer and offset never change).
+ */
 function viewsFor(self: Views, bytes: Uint8Array): void {
-  if (bytes.buffer !== self._ab) {
-    self._ab = bytes.buffer;
-    self._dvAll = new DataView(bytes.buffer);
-    self._u8All = new Uint8Array(bytes.buffer);
+  if (bytes === self._bytes) return;
+  const buffer = bytes.buffer;
+  self._bytes = bytes;
+  self._byteOffset = bytes.byteOffset;
+  if (buffer !== self._ab) {
+    self._ab = buffer;
+    self._dvAll = new DataView(buffer);
+    self._u8All = new Uint8Array(buffer);
   }
 }
 
 function decoderClass(shape: Shape, schemaId: number, templateId: number, name: string): new () => Flyweight {
   return class Decoder extends shape.Flyweight implements Views {
+    _bytes: Uint8Array | null = null;
     _ab: ArrayBufferLike | null = null;
+    _byteOffset = 0;
     _dvAll: DataView = new DataView(new ArrayBuffer(0));
     _u8All: Uint8Array = new Uint8Array(0);
     _base = 0;
@@ -181,7 +193,7 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
       if (length < headerLength) return Status.Truncated;
       viewsFor(this, bytes);
       const dv = this._dvAll;
-      const base = bytes.byteOffset + offset;
+      const base = this._byteOffset + offset;
       const limit = base + length;
       const blockLen = dv.getUint16(base, true);
       const version = dv.getUint16(base + 6, true);
@@ -217,7 +229,9 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
 
 function encoderClass(shape: Shape, schemaId: number, templateId: number): new () => Flyweight {
   return class Encoder extends shape.Flyweight implements Views {
+    _bytes: Uint8Array | null = null;
     _ab: ArrayBufferLike | null = null;
+    _byteOffset = 0;
     _dvAll: DataView = new DataView(new ArrayBuffer(0));
     _u8All: Uint8Array = new Uint8Array(0);
     _base = 0;
@@ -236,14 +250,14 @@ function encoderClass(shape: Shape, schemaId: number, templateId: number): new (
       }
       viewsFor(this, bytes);
       const dv = this._dvAll;
-      const base = bytes.byteOffset + offset;
+      const base = this._byteOffset + offset;
       dv.setUint16(base, shape.blockLength, true);
       dv.setUint16(base + 2, templateId, true);
       dv.setUint16(base + 4, schemaId, true);
       dv.setUint16(base + 6, shape.version, true);
       const cursor = this._rootCursor;
       cursor.pos = base + headerLength + shape.blockLength;
-      cursor.limit = bytes.byteOffset + bytes.length;
+      cursor.limit = this._byteOffset + bytes.length;
       this._base = base;
       this._positionForWrite(dv, this._u8All, base + headerLength, cursor);
       return this;
