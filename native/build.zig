@@ -99,5 +99,8 @@ const tools = [_]Tool{
 
     // ---- codecs ----
 
+    // sbe
+    .{ .name = "zigbolt-sbe-corpus", .path = "tools/sbe_corpus.zig" },
+
     // ---- typed messaging ----
 };

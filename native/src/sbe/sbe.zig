@@ -5,6 +5,8 @@
 pub const schema = @import("schema.zig");
 pub const codec = @import("codec.zig");
 pub const fix = @import("fix.zig");
+/// The golden corpus generator (tools and tests).
+pub const corpus = @import("corpus.zig");
 
 pub const Message = schema.Message;
 pub const Group = schema.Group;
@@ -24,5 +26,6 @@ test {
     _ = schema;
     _ = codec;
     _ = fix;
+    _ = corpus;
     _ = @import("sbe_test.zig");
 }
