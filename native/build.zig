@@ -101,6 +101,7 @@ const tools = [_]Tool{
 
     // sbe
     .{ .name = "zigbolt-sbe-corpus", .path = "tools/sbe_corpus.zig" },
+    .{ .name = "zigbolt-sbe-fuzz", .path = "tools/sbe_fuzz.zig" },
 
     // ---- typed messaging ----
 };

@@ -7,6 +7,8 @@ pub const codec = @import("codec.zig");
 pub const fix = @import("fix.zig");
 /// The golden corpus generator (tools and tests).
 pub const corpus = @import("corpus.zig");
+/// The hostile-input fuzzer (tools and tests).
+pub const fuzz = @import("fuzz.zig");
 
 pub const Message = schema.Message;
 pub const Group = schema.Group;
@@ -27,5 +29,6 @@ test {
     _ = codec;
     _ = fix;
     _ = corpus;
+    _ = fuzz;
     _ = @import("sbe_test.zig");
 }
