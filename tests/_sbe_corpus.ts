@@ -46,14 +46,18 @@ export function fromJson(spec: BlockSpec, json: Record<string, unknown>, path = 
   }
   for (const [name, group] of Object.entries(spec.groups ?? {})) {
     known.add(name);
-    out[name] = (json[snakeOf(name)] as Record<string, unknown>[]).map((e, i) => fromJson(group, e, `${path}${name}[${i}].`));
+    out[name] = (json[snakeOf(name)] as Record<string, unknown>[]).map((e, i) =>
+      fromJson(group, e, `${path}${name}[${i}].`)
+    );
   }
   for (const name of Object.keys(spec.data ?? {})) {
     known.add(name);
     out[name] = hexBytes(json[snakeOf(name)] as string);
   }
   for (const key of Object.keys(json)) {
-    if (!known.has(camel(key))) throw new Error(`${path}${key}: in the Zig corpus but not in the TypeScript schema`);
+    if (!known.has(camel(key))) {
+      throw new Error(`${path}${key}: in the Zig corpus but not in the TypeScript schema`);
+    }
   }
   return out;
 }
@@ -85,7 +89,9 @@ export function compareBlock(
       diffs.push(`${path}${name}: ${a.length} entries, expected ${e.length}`);
       continue;
     }
-    for (let i = 0; i < e.length; i++) compared += compareBlock(group, a[i], e[i], `${path}${name}[${i}].`, diffs);
+    for (let i = 0; i < e.length; i++) {
+      compared += compareBlock(group, a[i], e[i], `${path}${name}[${i}].`, diffs);
+    }
   }
   for (const name of Object.keys(spec.data ?? {})) {
     compared++;

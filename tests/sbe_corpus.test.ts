@@ -37,7 +37,10 @@ async function zigCorpus(): Promise<Corpus> {
   const result = await run(["write", `${dir}/zig.bin`, `${dir}/zig.json`, "--seed", String(seed)]);
   assert.equal(result.code, 0, result.stderr);
   const frames = splitFrames(new Uint8Array(readFileSync(`${dir}/zig.bin`)));
-  const json = JSON.parse(readFileSync(`${dir}/zig.json`, "utf8")) as { seed: number; messages: CorpusEntry[] };
+  const json = JSON.parse(readFileSync(`${dir}/zig.json`, "utf8")) as {
+    seed: number;
+    messages: CorpusEntry[];
+  };
   assert.equal(json.seed, seed);
   assert.equal(frames.length, json.messages.length);
   return { dir, frames, entries: json.messages };
@@ -140,7 +143,9 @@ function camelLayout(layout: ZigLayout): unknown {
   return {
     blockLength: layout.blockLength,
     fields: layout.fields.map(([name, offset, size, since]) => [camel(name), offset, size, since]),
-    groups: Object.fromEntries(Object.entries(layout.groups).map(([name, g]) => [camel(name), camelLayout(g)])),
+    groups: Object.fromEntries(
+      Object.entries(layout.groups).map(([name, g]) => [camel(name), camelLayout(g)]),
+    ),
     data: layout.data.map(camel),
   };
 }

@@ -61,7 +61,14 @@ class Random {
 async function pool(): Promise<Uint8Array[]> {
   const dir = mkdtempSync(`${tmpdir()}/zigbolt-sbe-fuzz-`);
   try {
-    const exit = await new Child([`${root}/native/zig-out/bin/zigbolt-sbe-corpus`, "write", `${dir}/c.bin`, `${dir}/c.json`, "--seed", "7"])
+    const exit = await new Child([
+      `${root}/native/zig-out/bin/zigbolt-sbe-corpus`,
+      "write",
+      `${dir}/c.bin`,
+      `${dir}/c.json`,
+      "--seed",
+      "7",
+    ])
       .exited;
     assert.equal(exit.code, 0, describe(exit));
     return splitFrames(new Uint8Array(readFileSync(`${dir}/c.bin`))).filter((f) => f.length <= 20_000);
@@ -80,10 +87,14 @@ function mutate(random: Random, base: Uint8Array, scratch: Uint8Array, dv: DataV
         len = random.below(len + 1);
         break;
       case 1:
-        for (let i = 1 + random.below(4); i > 0; i--) if (len > 0) scratch[random.below(len)] = random.below(256);
+        for (let i = 1 + random.below(4); i > 0; i--) {
+          if (len > 0) scratch[random.below(len)] = random.below(256);
+        }
         break;
       case 2:
-        if (len >= 2) dv.setUint16(random.below(len - 1), random.below(2) ? 0xffff : random.below(65536), true);
+        if (len >= 2) {
+          dv.setUint16(random.below(len - 1), random.below(2) ? 0xffff : random.below(65536), true);
+        }
         break;
       case 3:
         if (len >= 4) dv.setUint32(random.below(len - 3), random.u32(), true);
@@ -149,7 +160,8 @@ function walk(view: AnyView, spec: BlockSpec, checkAt: boolean): number {
 }
 
 function isTyped(e: unknown): boolean {
-  return e instanceof TruncatedError || e instanceof InvalidGroupError || e instanceof InvalidEnumValueError ||
+  return e instanceof TruncatedError || e instanceof InvalidGroupError ||
+    e instanceof InvalidEnumValueError ||
     e instanceof UnknownTemplateError;
 }
 
@@ -190,11 +202,21 @@ test("a million hostile buffers give typed errors or views that stay inside the 
         }
       }
     } catch (e) {
-      throw new Error(`iteration ${n} (${len} bytes, template ${template}): ${String(e)}\n${(e as Error).stack}`);
+      throw new Error(
+        `iteration ${n} (${len} bytes, template ${template}): ${String(e)}\n${(e as Error).stack}`,
+      );
     }
   }
   // Every outcome was reached, so the mutations exercise every check.
-  for (const status of [Status.Ok, Status.Truncated, Status.InvalidGroup, Status.InvalidEnumValue, Status.UnknownTemplate]) {
+  for (
+    const status of [
+      Status.Ok,
+      Status.Truncated,
+      Status.InvalidGroup,
+      Status.InvalidEnumValue,
+      Status.UnknownTemplate,
+    ]
+  ) {
     assert.ok((outcomes[status] ?? 0) > 1000, `status ${status}: ${JSON.stringify(outcomes)}`);
   }
   assert.equal(Object.values(outcomes).reduce((a, b) => a + b, 0), iterations);

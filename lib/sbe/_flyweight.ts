@@ -651,7 +651,9 @@ const helpers = {
   copyChars(u8: Uint8Array, p: number, size: number, dst: Uint8Array, name: string): number {
     let n = 0;
     while (n < size && u8[p + n] !== 0) n++;
-    if (n > dst.length) throw new IndexOutOfRangeError(`"${name}" has ${n} chars; the destination holds ${dst.length}`);
+    if (n > dst.length) {
+      throw new IndexOutOfRangeError(`"${name}" has ${n} chars; the destination holds ${dst.length}`);
+    }
     for (let i = 0; i < n; i++) dst[i] = u8[p + i];
     return n;
   },
@@ -771,7 +773,9 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       setter(
         name,
         `const q = ${p}; if (v === null || v !== v) { this._dv.setUint32(q, 0, true); this._dv.setInt32(q + 4, -2147483648, true); }` +
-          ` else { const x = ${e < 0 ? `v * ${scale}` : `v / ${scale}`}; const t = x < 0 ? -Math.round(-x) : Math.round(x);` +
+          ` else { const x = ${
+            e < 0 ? `v * ${scale}` : `v / ${scale}`
+          }; const t = x < 0 ? -Math.round(-x) : Math.round(x);` +
           ` const hi = Math.floor(t / 4294967296); this._dv.setUint32(q, t - hi * 4294967296, true);` +
           ` this._dv.setInt32(q + 4, hi, true); }`,
       );
@@ -825,7 +829,9 @@ function generateClass(shape: Shape): new () => Flyweight {
   const charFields = shape.fields.filter((f) => f.spec.type === "chars");
   const copyChars = charFields.length === 0 ? "" : `copyChars(name, dst) { switch (name) {\n` +
     charFields.map((f) =>
-      `case ${JSON.stringify(f.name)}: return h.copyChars(this._u8, this._offset + ${f.offset}, ${f.size}, dst, name);`
+      `case ${
+        JSON.stringify(f.name)
+      }: return h.copyChars(this._u8, this._offset + ${f.offset}, ${f.size}, dst, name);`
     ).join("\n") + `\ndefault: return super.copyChars(name, dst); } }`;
   const body = shape.fields.map((f) => accessorSource(f, tables)).join("\n") + "\n" + copyChars;
   // Names were checked against /^[A-Za-z_][A-Za-z0-9_]*$/ and every constant is a number.
@@ -841,9 +847,14 @@ function generateClass(shape: Shape): new () => Flyweight {
 
 function generateEnumCheck(shape: Shape): (u8: Uint8Array, pos: number, acting: number) => boolean {
   const checks = shape.enumFields.map((f, i) =>
-    f.since > 0 ? `(a < ${f.since} || t[${i}][u8[p + ${f.offset}]] === 1)` : `t[${i}][u8[p + ${f.offset}]] === 1`
+    f.since > 0
+      ? `(a < ${f.since} || t[${i}][u8[p + ${f.offset}]] === 1)`
+      : `t[${i}][u8[p + ${f.offset}]] === 1`
   );
-  const make = new Function("t", `return (u8, p, a) => ${checks.length === 0 ? "true" : checks.join(" && ")};`) as (
+  const make = new Function(
+    "t",
+    `return (u8, p, a) => ${checks.length === 0 ? "true" : checks.join(" && ")};`,
+  ) as (
     t: Uint8Array[],
   ) => (u8: Uint8Array, pos: number, acting: number) => boolean;
   return make(shape.enumFields.map((f) => f.valid!));
