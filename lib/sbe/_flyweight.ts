@@ -634,6 +634,23 @@ const helpers = {
     }
     return s;
   },
+  /** The fast path of a char-array setter: a Latin-1 string that fits. */
+  setChars(u8: Uint8Array, p: number, n: number, v: string | Uint8Array | null, name: string): void {
+    if (typeof v === "string" && v.length <= n) {
+      const length = v.length;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = v.charCodeAt(i);
+        if (c > 255) break;
+        u8[p + i] = c;
+      }
+      if (i === length) {
+        for (; i < n; i++) u8[p + i] = 0;
+        return;
+      }
+    }
+    helpers.writeChars(u8, p, n, v, name);
+  },
   writeChars(u8: Uint8Array, p: number, n: number, v: string | Uint8Array | null, name: string): void {
     if (v === null) v = "";
     if (v.length > n) throw new IndexOutOfRangeError(`"${name}" holds at most ${n} chars, got ${v.length}`);
@@ -740,14 +757,14 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
         }(q + 4, true);` +
           (opt ? `if (${isNull}) return null;` : "") + "return hi * 4294967296 + lo;",
       );
-      const writeNull = signed
-        ? `this._dv.setUint32(q, 0, true); this._dv.setInt32(q + 4, -2147483648, true);`
-        : `this._dv.setUint32(q, 4294967295, true); this._dv.setUint32(q + 4, 4294967295, true);`;
+      // ToInt32 (`t | 0`, and setInt32 on the high word) keeps the low 32 bits of any
+      // integral double, signed or not: one short path, small enough for the JIT to inline.
+      // uint64's null (all ones) is what -1 writes through the same path.
+      const nullValue = signed ? "-9223372036854775808" : "-1";
       setter(
         name,
-        `const q = ${p}; if (v === null) { ${writeNull} } else { const t = Math.trunc(v);` +
-          ` const hi = Math.floor(t / 4294967296); this._dv.setUint32(q, t - hi * 4294967296, true);` +
-          ` this._dv.set${signed ? "Int32" : "Uint32"}(q + 4, hi, true); }`,
+        `const q = ${p}; const t = Math.trunc(${opt ? `v === null ? ${nullValue} : v` : "v"}); const dv = this._dv;` +
+          ` dv.setInt32(q, t | 0, true); dv.setInt32(q + 4, Math.floor(t / 4294967296), true);`,
       );
       const big = signed ? "BigInt64" : "BigUint64";
       const bigNull = signed ? "-9223372036854775808n" : "18446744073709551615n";
@@ -766,18 +783,16 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       const scale = `1e${Math.abs(e)}`;
       getter(
         name,
-        `const q = ${p}; const lo = this._dv.getUint32(q, true); const hi = this._dv.getInt32(q + 4, true);` +
-          `if (hi === -2147483648 && lo === 0) return ${opt ? "null" : "NaN"};` +
-          `return ${e < 0 ? `(hi * 4294967296 + lo) / ${scale}` : `(hi * 4294967296 + lo) * ${scale}`};`,
+        `const q = ${p}; const dv = this._dv; const lo = dv.getUint32(q, true), hi = dv.getInt32(q + 4, true);` +
+          `return hi === -2147483648 && lo === 0 ? ${opt ? "null" : "NaN"} : ` +
+          `${e < 0 ? `(hi * 4294967296 + lo) / ${scale}` : `(hi * 4294967296 + lo) * ${scale}`};`,
       );
+      // Round half away from zero (Zig's @round); out of the int64 range or NaN is null.
       setter(
         name,
-        `const q = ${p}; if (v === null || v !== v) { this._dv.setUint32(q, 0, true); this._dv.setInt32(q + 4, -2147483648, true); }` +
-          ` else { const x = ${
-            e < 0 ? `v * ${scale}` : `v / ${scale}`
-          }; const t = x < 0 ? -Math.round(-x) : Math.round(x);` +
-          ` const hi = Math.floor(t / 4294967296); this._dv.setUint32(q, t - hi * 4294967296, true);` +
-          ` this._dv.setInt32(q + 4, hi, true); }`,
+        `let m = ${e < 0 ? `v * ${scale}` : `v / ${scale}`}; m = m < 0 ? -Math.round(-m) : Math.round(m);` +
+          ` if (!(m > -9223372036854775808 && m < 9223372036854775808) || v === null) m = -9223372036854775808;` +
+          ` const q = ${p}; const dv = this._dv; dv.setInt32(q, m | 0, true); dv.setInt32(q + 4, Math.floor(m / 4294967296), true);`,
       );
       getter(
         `${name}Mantissa`,
@@ -791,32 +806,20 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
     case "enum": {
       const nul = spec.encoding === "uint8" ? 255 : 0;
       tables.push(f.valid!);
-      const t = `t[${tables.length - 1}]`;
-      getter(
-        name,
-        opt ? `const b = this._u8[${p}]; return b === ${nul} ? null : b;` : `return this._u8[${p}];`,
-      );
+      const t = `t${tables.length - 1}`;
+      const fail = `throw h.badEnum(${JSON.stringify(name)}, v);`;
+      getter(name, opt ? `const b = this._u8[${p}]; return b === ${nul} ? null : b;` : `return this._u8[${p}];`);
       setter(
         name,
-        `const b = v === null ? ${nul} : v; if (${t}[b] !== 1 || (b === ${nul} && v !== null)) throw h.badEnum(${
-          JSON.stringify(name)
-        }, v); this._u8[${p}] = b;`,
+        opt
+          ? `const b = v === null ? ${nul} : v; if (${t}[b] !== 1 || (b === ${nul} && v !== null)) ${fail} this._u8[${p}] = b;`
+          : `if (${t}[v] !== 1) ${fail} this._u8[${p}] = v;`,
       );
       break;
     }
     case "chars":
       getter(name, `return h.readChars(this._u8, ${p}, ${f.size});`);
-      setter(
-        name,
-        `if (typeof v !== "string" || v.length > ${f.size}) { h.writeChars(this._u8, ${p}, ${f.size}, v, ${
-          JSON.stringify(name)
-        }); return; }` +
-          `const u = this._u8; const q = ${p}; const n = v.length;` +
-          `for (let i = 0; i < n; i++) { const c = v.charCodeAt(i); if (c > 255) { h.writeChars(u, q, ${f.size}, v, ${
-            JSON.stringify(name)
-          }); return; } u[q + i] = c; }` +
-          `for (let i = n; i < ${f.size}; i++) u[q + i] = 0;`,
-      );
+      setter(name, `h.setChars(this._u8, ${p}, ${f.size}, v, ${JSON.stringify(name)});`);
       break;
     default:
       throw new InvalidArgumentError(`${name}: unknown type ${(spec as FieldSpec).type}`);
@@ -835,7 +838,8 @@ function generateClass(shape: Shape): new () => Flyweight {
     ).join("\n") + `\ndefault: return super.copyChars(name, dst); } }`;
   const body = shape.fields.map((f) => accessorSource(f, tables)).join("\n") + "\n" + copyChars;
   // Names were checked against /^[A-Za-z_][A-Za-z0-9_]*$/ and every constant is a number.
-  const make = new Function("Base", "h", "t", `return class extends Base {\n${body}\n};`) as (
+  const constants = tables.map((_, i) => `const t${i} = t[${i}];`).join(" ");
+  const make = new Function("Base", "h", "t", `${constants}\nreturn class extends Base {\n${body}\n};`) as (
     base: typeof Flyweight,
     h: typeof helpers,
     t: Uint8Array[],

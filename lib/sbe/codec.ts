@@ -179,6 +179,11 @@ function viewsFor(self: Views, bytes: Uint8Array): void {
 }
 
 function decoderClass(shape: Shape, schemaId: number, templateId: number, name: string): new () => Flyweight {
+  const ids = (templateId | (schemaId << 16)) >>> 0;
+  const schemaVersion = shape.version;
+  const currentBlock = shape.blockLength;
+  const blockLengths = shape.blockLengths;
+  const fixedSize = shape.fixedSize;
   return class Decoder extends shape.Flyweight implements Views {
     _bytes: Uint8Array | null = null;
     _ab: ArrayBufferLike | null = null;
@@ -189,23 +194,30 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
     _endPos = 0;
 
     tryWrap(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
-      if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) return Status.IndexOutOfRange;
-      if (length < headerLength) return Status.Truncated;
-      viewsFor(this, bytes);
+      if (!(offset >= 0 && length >= headerLength && offset + length <= bytes.length)) {
+        return offset >= 0 && length >= 0 && offset + length <= bytes.length ? Status.Truncated : Status.IndexOutOfRange;
+      }
+      if (bytes !== this._bytes) viewsFor(this, bytes);
       const dv = this._dvAll;
       const base = this._byteOffset + offset;
       const limit = base + length;
+      if (dv.getUint32(base + 2, true) !== ids) return Status.UnknownTemplate;
       const blockLen = dv.getUint16(base, true);
       const version = dv.getUint16(base + 6, true);
-      if (dv.getUint16(base + 2, true) !== templateId || dv.getUint16(base + 4, true) !== schemaId) {
-        return Status.UnknownTemplate;
-      }
-      if (blockLen < shape.blockLengthMin(version) || limit - base - headerLength < blockLen) {
+      const pos = base + headerLength;
+      if (blockLen < (version >= schemaVersion ? currentBlock : blockLengths[version]) || limit - pos < blockLen) {
         return Status.Truncated;
       }
-      const end = validateAt(shape, dv, this._u8All, base + headerLength, blockLen, version, limit);
+      const u8 = this._u8All;
+      const end = fixedSize
+        ? (shape.enumsValid(u8, pos, version) ? pos + blockLen : Status.InvalidEnumValue)
+        : validateAt(shape, dv, u8, pos, blockLen, version, limit);
       if (end < 0) return end;
-      this._position(dv, this._u8All, base + headerLength, blockLen, version);
+      this._dv = dv;
+      this._u8 = u8;
+      this._offset = pos;
+      this._blockLen = blockLen;
+      this._acting = version;
       this._base = base;
       this._endPos = end;
       return Status.Ok;
@@ -228,6 +240,10 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
 }
 
 function encoderClass(shape: Shape, schemaId: number, templateId: number): new () => Flyweight {
+  const minLength = headerLength + shape.blockLength;
+  const headerLow = (shape.blockLength | (templateId << 16)) >>> 0;
+  const headerHigh = (schemaId | (shape.version << 16)) >>> 0;
+  const sections = shape.groups.length + shape.data.length;
   return class Encoder extends shape.Flyweight implements Views {
     _bytes: Uint8Array | null = null;
     _ab: ArrayBufferLike | null = null;
@@ -238,36 +254,45 @@ function encoderClass(shape: Shape, schemaId: number, templateId: number): new (
     readonly _rootCursor = new Cursor();
 
     wrap(bytes: Uint8Array, offset = 0): this {
-      if (!(Number.isInteger(offset) && offset >= 0 && offset <= bytes.length)) {
-        throw new IndexOutOfRangeError(`Offset ${offset} is outside a buffer of ${bytes.length} bytes`);
-      }
-      if (bytes.length - offset < headerLength + shape.blockLength) {
-        throw new BufferTooSmallError(
-          `The message needs at least ${headerLength + shape.blockLength} bytes; ${
-            bytes.length - offset
-          } are left`,
-        );
-      }
-      viewsFor(this, bytes);
-      const dv = this._dvAll;
+      // Kept short: this runs once per message and should inline into the caller's loop.
+      if (bytes !== this._bytes) this._rebind(bytes);
       const base = this._byteOffset + offset;
-      dv.setUint16(base, shape.blockLength, true);
-      dv.setUint16(base + 2, templateId, true);
-      dv.setUint16(base + 4, schemaId, true);
-      dv.setUint16(base + 6, shape.version, true);
+      const limit = this._byteOffset + bytes.length;
+      if (!(offset >= 0 && limit - base >= minLength)) throw wrapError(bytes, offset, minLength);
+      const dv = this._dv;
+      dv.setUint32(base, headerLow, true);
+      dv.setUint32(base + 4, headerHigh, true);
       const cursor = this._rootCursor;
-      cursor.pos = base + headerLength + shape.blockLength;
-      cursor.limit = this._byteOffset + bytes.length;
+      cursor.pos = base + minLength;
+      cursor.limit = limit;
       this._base = base;
-      this._positionForWrite(dv, this._u8All, base + headerLength, cursor);
+      this._offset = base + headerLength;
+      this._section = 0;
+      this._pending = null;
       return this;
     }
 
+    _rebind(bytes: Uint8Array): void {
+      viewsFor(this, bytes);
+      this._dv = this._dvAll;
+      this._u8 = this._u8All;
+      this._cursor = this._rootCursor;
+    }
+
     get encodedLength(): number {
-      this._complete();
+      if (this._section !== sections || this._pending !== null) this._complete();
       return this._rootCursor.pos - this._base;
     }
   };
+}
+
+function wrapError(bytes: Uint8Array, offset: number, minLength: number): Error {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset <= bytes.length)) {
+    return new IndexOutOfRangeError(`Offset ${offset} is outside a buffer of ${bytes.length} bytes`);
+  }
+  return new BufferTooSmallError(
+    `The message needs at least ${minLength} bytes; ${bytes.length - offset} are left`,
+  );
 }
 
 function fill(fw: Flyweight, shape: Shape, values: Record<string, unknown>): void {
