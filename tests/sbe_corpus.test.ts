@@ -160,3 +160,25 @@ test("every message has the same layout in Zig and TypeScript", async () => {
     assert.deepEqual(codec.layout(), camelLayout(zig[name].layout), name);
   }
 });
+
+/** Table rows compared cell by cell, whatever a formatter did to the padding. */
+function normalizeMarkdown(text: string): string[] {
+  return text.split("\n").map((line) =>
+    line.trim().startsWith("|")
+      ? line.split("|").map((cell) => cell.trim().replace(/^:?-+:?$/, "-")).join("|")
+      : line.trim()
+  ).filter((line) => line !== "");
+}
+
+test("docs/sbe.md's offset tables are the Zig declarations'", async () => {
+  const result = await run(["layout-md"]);
+  assert.equal(result.code, 0, result.stderr);
+  const doc = readFileSync(`${root}/docs/sbe.md`, "utf8");
+  const begin = doc.indexOf("<!-- layout:begin -->");
+  const end = doc.indexOf("<!-- layout:end -->");
+  assert.ok(begin > 0 && end > begin, "docs/sbe.md lacks the layout markers");
+  assert.deepEqual(
+    normalizeMarkdown(doc.slice(begin + "<!-- layout:begin -->".length, end)),
+    normalizeMarkdown(result.stdout),
+  );
+});

@@ -172,3 +172,43 @@ test "var data: lengths past the end are Truncated, u32 lengths round-trip" {
     try testing.expectError(error.Truncated, fix.Logon.decode(bad[0..len]));
     try testing.expectError(error.BufferTooSmall, fix.Logon.encode(buf[0 .. len - 1], values));
 }
+
+// The Zig example of docs/sbe.md, kept compiling and true.
+const sbe = @import("sbe.zig");
+const s = sbe.schema;
+const DocSide = enum(u8) { buy = 1, sell = 2 };
+const doc_order: sbe.Message = .{
+    .name = "Order",
+    .template_id = 1,
+    .fields = &.{
+        s.optional("price", s.decimal64(-9)),
+        s.field("qty", s.uint32),
+        s.field("side", s.enumUint8(DocSide)),
+        s.field("cl_ord_id", s.chars(20)),
+        s.optionalSince("tag", s.uint16, 1),
+    },
+    .groups = &.{.{ .name = "legs", .count_max = 8, .fields = &.{s.field("ratio", s.int16)} }},
+    .data = &.{.{ .name = "text" }},
+};
+const DocOrder = sbe.MessageType(.{ .id = 7, .version = 1 }, doc_order);
+
+test "the docs example encodes and decodes" {
+    var buf: [256]u8 = undefined;
+    const legs = [_]DocOrder.Body.GroupOf("legs").Values{.{ .ratio = 1 }};
+    const len = try DocOrder.encode(&buf, .{
+        .price = .{ .mantissa = 4512_250_000_000 },
+        .qty = 7,
+        .side = .buy,
+        .cl_ord_id = "A-1",
+        .legs = &legs,
+        .text = "hello",
+    });
+    const d = try DocOrder.decode(buf[0..len]);
+    try testing.expectEqual(@as(u32, 7), d.get("qty"));
+    try testing.expectEqual(@as(f64, 4512.25), d.get("price").?.toFloat());
+    try testing.expectEqual(@as(?u16, null), d.get("tag"));
+    var it = d.group("legs");
+    try testing.expectEqual(@as(i16, 1), it.next().?.get("ratio"));
+    try testing.expect(it.next() == null);
+    try testing.expectEqualStrings("hello", d.data("text"));
+}
