@@ -185,7 +185,8 @@ function encodeMq(i: number): number {
 function decodeMq(length: number): void {
   const d = mqDec;
   if (d.tryWrap(buf, 0, length) !== 0) throw new Error("decode failed");
-  let s = d.transactTime + d.mmProtectionReset + d.copyChars("quoteId", chars) + d.copyChars("account", chars);
+  let s = d.transactTime + d.mmProtectionReset + d.copyChars("quoteId", chars) +
+    d.copyChars("account", chars);
   const sets = d.group("quoteSets");
   for (let set = sets.next(); set !== null; set = sets.next()) {
     s += set.quoteSetId + set.underlyingSecurityId + set.totNoQuoteEntries;
@@ -228,8 +229,13 @@ const loopBodies: Record<string, string> = {
 };
 
 function loopFor(operation: string): Loop {
-  return new Function("c", "n", "length", `"use strict"; const e = c.encode, d = c.decode;
-    ${loopBodies[operation].replaceAll("c.encode", "e").replaceAll("c.decode", "d")}`) as Loop;
+  return new Function(
+    "c",
+    "n",
+    "length",
+    `"use strict"; const e = c.encode, d = c.decode;
+    ${loopBodies[operation].replaceAll("c.encode", "e").replaceAll("c.decode", "d")}`,
+  ) as Loop;
 }
 
 function heapUsed(): number {

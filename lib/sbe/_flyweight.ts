@@ -217,8 +217,15 @@ function validateGroup(
   const shape = g.shape;
   if (blockLen < shape.blockLengthMin(acting) || count > g.countMax) return INVALID_GROUP;
   let p = pos + groupHeaderLength;
-  if (shape.fixedSize && shape.enumFields.length === 0) {
-    return count * blockLen > limit - p ? TRUNCATED : p + count * blockLen;
+  if (shape.fixedSize) {
+    if (count * blockLen > limit - p) return TRUNCATED;
+    if (shape.enumFields.length !== 0) {
+      for (let i = 0; i < count; i++, p += blockLen) {
+        if (!shape.enumsValid(u8, p, acting)) return INVALID_ENUM;
+      }
+      return p;
+    }
+    return p + count * blockLen;
   }
   for (let i = 0; i < count; i++) {
     if (limit - p < blockLen) return TRUNCATED;
@@ -763,7 +770,9 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       const nullValue = signed ? "-9223372036854775808" : "-1";
       setter(
         name,
-        `const q = ${p}; const t = Math.trunc(${opt ? `v === null ? ${nullValue} : v` : "v"}); const dv = this._dv;` +
+        `const q = ${p}; const t = Math.trunc(${
+          opt ? `v === null ? ${nullValue} : v` : "v"
+        }); const dv = this._dv;` +
           ` dv.setInt32(q, t | 0, true); dv.setInt32(q + 4, Math.floor(t / 4294967296), true);`,
       );
       const big = signed ? "BigInt64" : "BigUint64";
@@ -808,7 +817,10 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
       tables.push(f.valid!);
       const t = `t${tables.length - 1}`;
       const fail = `throw h.badEnum(${JSON.stringify(name)}, v);`;
-      getter(name, opt ? `const b = this._u8[${p}]; return b === ${nul} ? null : b;` : `return this._u8[${p}];`);
+      getter(
+        name,
+        opt ? `const b = this._u8[${p}]; return b === ${nul} ? null : b;` : `return this._u8[${p}];`,
+      );
       setter(
         name,
         opt

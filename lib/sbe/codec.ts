@@ -195,7 +195,9 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
 
     tryWrap(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
       if (!(offset >= 0 && length >= headerLength && offset + length <= bytes.length)) {
-        return offset >= 0 && length >= 0 && offset + length <= bytes.length ? Status.Truncated : Status.IndexOutOfRange;
+        return offset >= 0 && length >= 0 && offset + length <= bytes.length
+          ? Status.Truncated
+          : Status.IndexOutOfRange;
       }
       if (bytes !== this._bytes) viewsFor(this, bytes);
       const dv = this._dvAll;
@@ -205,7 +207,9 @@ function decoderClass(shape: Shape, schemaId: number, templateId: number, name: 
       const blockLen = dv.getUint16(base, true);
       const version = dv.getUint16(base + 6, true);
       const pos = base + headerLength;
-      if (blockLen < (version >= schemaVersion ? currentBlock : blockLengths[version]) || limit - pos < blockLen) {
+      if (
+        blockLen < (version >= schemaVersion ? currentBlock : blockLengths[version]) || limit - pos < blockLen
+      ) {
         return Status.Truncated;
       }
       const u8 = this._u8All;
