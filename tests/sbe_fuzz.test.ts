@@ -13,7 +13,7 @@ import { test } from "./_harness.ts";
 import { Child, describe, root } from "./_processes.ts";
 import { splitFrames } from "./_sbe_corpus.ts";
 import { fixMessages } from "../lib/sbe/fix.ts";
-import type { MessageCodec } from "../lib/sbe/codec.ts";
+import { type MessageCodec, MessageHeader } from "../lib/sbe/codec.ts";
 import type { BlockSpec } from "../lib/sbe/schema.ts";
 import {
   IndexOutOfRangeError,
@@ -249,4 +249,62 @@ test("a million hostile buffers give typed errors or views that stay inside the 
     assert.ok((outcomes[status] ?? 0) > 1000, `status ${status}: ${JSON.stringify(outcomes)}`);
   }
   assert.equal(Object.values(outcomes).reduce((a, b) => a + b, 0), iterations);
+});
+
+test("Zig and TypeScript decoders give the same answer on every hostile buffer", async () => {
+  const dir = mkdtempSync(`${tmpdir()}/zigbolt-sbe-hostile-`);
+  try {
+    const count = 30_000;
+    const exit = await new Child([
+      `${root}/native/zig-out/bin/zigbolt-sbe-corpus`,
+      "hostile",
+      `${dir}/h.bin`,
+      "--seed",
+      "11",
+      "--count",
+      String(count),
+    ]).exited;
+    assert.equal(exit.code, 0, describe(exit));
+    const file = new Uint8Array(readFileSync(`${dir}/h.bin`));
+    const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const byTemplate = new Map<number, AnyView>(fixMessages.map((c) => [c.templateId, c.decoder()]));
+    const header = new MessageHeader();
+    const seen: Record<number, number> = {};
+    let p = 0;
+    let n = 0;
+    while (p < file.length) {
+      const len = dv.getUint32(p, true);
+      const zigStatus = dv.getInt32(p + 4, true);
+      const zigEnd = dv.getUint32(p + 8, true);
+      const input = file.slice(p + 12, p + 12 + len);
+      p += 12 + len;
+      let status: number = Status.Truncated;
+      let end = 0;
+      if (header.wrap(input) === Status.Ok) {
+        const decoder = byTemplate.get(header.templateId);
+        status = decoder === undefined || header.schemaId !== 1
+          ? Status.UnknownTemplate
+          : decoder.tryWrap(input);
+        if (status === Status.Ok) end = decoder.encodedLength;
+      }
+      assert.equal(status, zigStatus, `buffer ${n} (${len} bytes): TypeScript ${status}, Zig ${zigStatus}`);
+      assert.equal(end, zigEnd, `buffer ${n}: encoded length`);
+      seen[status] = (seen[status] ?? 0) + 1;
+      n++;
+    }
+    assert.equal(n, count);
+    for (
+      const status of [
+        Status.Ok,
+        Status.Truncated,
+        Status.InvalidGroup,
+        Status.InvalidEnumValue,
+        Status.UnknownTemplate,
+      ]
+    ) {
+      assert.ok((seen[status] ?? 0) > 100, `status ${status}: ${JSON.stringify(seen)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

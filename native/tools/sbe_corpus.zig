@@ -7,6 +7,10 @@
 //!   zigbolt-sbe-corpus verify <frames> [--seed N]
 //!       decodes the frames another encoder wrote for the same seed, and compares each with
 //!       the values and with the bytes this program encodes; exit 1 on any difference.
+//!   zigbolt-sbe-corpus hostile <file> [--seed N] [--count N]
+//!       writes N mutated buffers (src/sbe/fuzz.zig) with the status `fix.decodeAny` gives
+//!       each and, when it decodes, the encoded length: u32 length, i32 status, u32 end,
+//!       then the bytes. TypeScript's decoders must give the same answers.
 //!   zigbolt-sbe-corpus layout        every message's layout as JSON (lib/sbe's test compares)
 //!   zigbolt-sbe-corpus layout-md     the same as the Markdown tables of docs/sbe.md
 
@@ -28,12 +32,16 @@ pub fn main() !void {
     const out = &stdout.interface;
     if (args.len < 2) return usage();
     var seed: u64 = 1;
+    var hostile_count: usize = 100_000;
     var positional: [2][]const u8 = .{ "", "" };
     var n_positional: usize = 0;
     var i: usize = 2;
     while (i < args.len) : (i += 1) {
         if (std.mem.eql(u8, args[i], "--seed") and i + 1 < args.len) {
             seed = try std.fmt.parseInt(u64, args[i + 1], 10);
+            i += 1;
+        } else if (std.mem.eql(u8, args[i], "--count") and i + 1 < args.len) {
+            hostile_count = try std.fmt.parseInt(usize, args[i + 1], 10);
             i += 1;
         } else if (n_positional < positional.len) {
             positional[n_positional] = args[i];
@@ -51,6 +59,9 @@ pub fn main() !void {
             std.process.exit(1);
         }
         try out.print("verified {d} messages\n", .{fix.messages.len * corpus.cases_per_message});
+    } else if (std.mem.eql(u8, command, "hostile") and n_positional == 1) {
+        try hostile(arena, seed, hostile_count, positional[0]);
+        try out.print("wrote {d} hostile buffers\n", .{hostile_count});
     } else if (std.mem.eql(u8, command, "layout")) {
         try layoutJson(out);
     } else if (std.mem.eql(u8, command, "layout-md")) {
@@ -60,7 +71,8 @@ pub fn main() !void {
 }
 
 fn usage() void {
-    std.debug.print("usage: zigbolt-sbe-corpus write <frames> <json> | verify <frames> | layout | layout-md [--seed N]\n", .{});
+    std.debug.print("usage: zigbolt-sbe-corpus write <frames> <json> | verify <frames> | hostile <file> " ++
+        "| layout | layout-md [--seed N] [--count N]\n", .{});
     std.process.exit(2);
 }
 
@@ -140,6 +152,35 @@ fn verify(arena: std.mem.Allocator, seed: u64, frames_path: []const u8) !usize {
         failures += 1;
     }
     return failures;
+}
+
+fn hostile(arena: std.mem.Allocator, seed: u64, n: usize, path: []const u8) !void {
+    const file = try std.fs.cwd().createFile(path, .{});
+    defer file.close();
+    var buffer: [64 * 1024]u8 = undefined;
+    var file_writer = file.writer(&buffer);
+    const w = &file_writer.interface;
+    const pool = try sbe.fuzz.buildPool(arena, seed);
+    var largest: usize = 0;
+    for (pool) |m| largest = @max(largest, m.len);
+    const scratch = try arena.alloc(u8, largest + 64 + 256);
+    var prng = std.Random.DefaultPrng.init(seed);
+    for (0..n) |_| {
+        const len = sbe.fuzz.mutate(prng.random(), pool, scratch);
+        const input = scratch[0..len];
+        var status: i32 = 0;
+        var end: u32 = 0;
+        if (fix.decodeAny(input)) |any| {
+            switch (any) {
+                inline else => |d| end = @intCast(d.end()),
+            }
+        } else |err| status = @intFromEnum(zigbolt.Status.fromError(err));
+        try w.writeInt(u32, @intCast(len), .little);
+        try w.writeInt(i32, status, .little);
+        try w.writeInt(u32, end, .little);
+        try w.writeAll(input);
+    }
+    try w.flush();
 }
 
 // ---- layout ----

@@ -284,8 +284,13 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
             const count: usize = readPrim(u16, buf, pos + 2);
             if (block_len < blockLengthMin(acting) or count > count_max) return error.InvalidGroup;
             var p = pos + schema.group_header_length;
-            if (fixed_size and !has_enums) {
+            if (fixed_size) {
+                // All entries must fit before any is looked at (lib/sbe checks in this order too).
                 if (count * block_len > buf.len - p) return error.Truncated;
+                if (has_enums) {
+                    for (0..count) |_| p = try validateAt(buf, p, block_len, acting);
+                    return p;
+                }
                 return p + count * block_len;
             }
             for (0..count) |_| {

@@ -110,7 +110,7 @@ pub fn walk(comptime C: type, comptime shape: codec.Shape, view: C.View) u64 {
 }
 
 /// Writes one hostile buffer into `scratch`; returns its length.
-fn mutate(random: std.Random, pool: []const []const u8, scratch: []u8) usize {
+pub fn mutate(random: std.Random, pool: []const []const u8, scratch: []u8) usize {
     const base = pool[random.uintLessThan(usize, pool.len)];
     @memcpy(scratch[0..base.len], base);
     var len = base.len;
