@@ -630,6 +630,9 @@ export class GroupWriterImpl {
 
 // ---- code generation of the accessors ----
 
+/** Where 64-bit values pass between accessors and helpers as unboxed doubles. */
+const S = new Float64Array(1);
+
 /** Helpers the generated accessors call (passed in, never looked up by name at run time). */
 const helpers = {
   readChars(u8: Uint8Array, p: number, n: number): string {
@@ -672,14 +675,42 @@ const helpers = {
     }
     u8.fill(0, p + v.length, p + n);
   },
+  /**
+   * S[0], an integral double, as int64 at `q`. ToInt32 (`t | 0`, and setInt32 on the high
+   * word) keeps the low 32 bits of any integral double, signed or not.
+   */
+  stI64(dv: DataView, q: number): void {
+    const t = Math.trunc(S[0]);
+    dv.setInt32(q, t | 0, true);
+    dv.setInt32(q + 4, Math.floor(t / 4294967296), true);
+  },
+  /** S[0] * scale, rounded half away from zero, as a mantissa at `q` (NaN, out of range: null). */
+  stDecMul(dv: DataView, q: number, scale: number): void {
+    helpers.stMantissa(dv, q, S[0], S[0] * scale);
+  },
+  stDecDiv(dv: DataView, q: number, scale: number): void {
+    helpers.stMantissa(dv, q, S[0], S[0] / scale);
+  },
+  stMantissa(dv: DataView, q: number, v: number, x: number): void {
+    let m = Math.round(Math.abs(x));
+    if (!(m < 9223372036854775808)) m = -9223372036854775808;
+    else if (v < 0) m = -m;
+    dv.setInt32(q, m | 0, true);
+    dv.setInt32(q + 4, Math.floor(m / 4294967296), true);
+  },
   copyChars(u8: Uint8Array, p: number, size: number, dst: Uint8Array, name: string): number {
+    // One pass, kept small so the JIT can inline it next to the field getters.
     let n = 0;
-    while (n < size && u8[p + n] !== 0) n++;
-    if (n > dst.length) {
-      throw new IndexOutOfRangeError(`"${name}" has ${n} chars; the destination holds ${dst.length}`);
+    for (; n < size; n++) {
+      const c = u8[p + n];
+      if (c === 0) break;
+      if (n >= dst.length) throw helpers.charsTooLong(name, dst.length);
+      dst[n] = c;
     }
-    for (let i = 0; i < n; i++) dst[i] = u8[p + i];
     return n;
+  },
+  charsTooLong(name: string, room: number): IndexOutOfRangeError {
+    return new IndexOutOfRangeError(`"${name}" has more chars than the destination's ${room}`);
   },
   badEnum(name: string, v: unknown): InvalidEnumValueError {
     return new InvalidEnumValueError(`${String(v)} is not a value of "${name}"`);
@@ -756,25 +787,21 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
     case "int64":
     case "uint64": {
       const signed = spec.type === "int64";
+      // Setters hand their double to the helper through the Float64Array S, never as an
+      // argument, so V8 boxes nothing even when it does not inline the helper, and the
+      // setter itself stays small enough to be inlined into the caller.
       const isNull = signed ? "hi === -2147483648 && lo === 0" : "hi === 4294967295 && lo === 4294967295";
+      // A getter returns its double itself: the caller must inline it not to box the result,
+      // and a direct read is smaller than a call through S.
       getter(
         name,
-        `const q = ${p}; const lo = this._dv.getUint32(q, true); const hi = this._dv.get${
+        `const q = ${p}; const dv = this._dv; const lo = dv.getUint32(q, true), hi = dv.get${
           signed ? "Int32" : "Uint32"
-        }(q + 4, true);` +
-          (opt ? `if (${isNull}) return null;` : "") + "return hi * 4294967296 + lo;",
+        }(q + 4, true);` + `return ${opt ? `${isNull} ? null : ` : ""}hi * 4294967296 + lo;`,
       );
-      // ToInt32 (`t | 0`, and setInt32 on the high word) keeps the low 32 bits of any
-      // integral double, signed or not: one short path, small enough for the JIT to inline.
-      // uint64's null (all ones) is what -1 writes through the same path.
+      // uint64's null (all ones) is what -1 writes; int64's is -2^63, exact as a double.
       const nullValue = signed ? "-9223372036854775808" : "-1";
-      setter(
-        name,
-        `const q = ${p}; const t = Math.trunc(${
-          opt ? `v === null ? ${nullValue} : v` : "v"
-        }); const dv = this._dv;` +
-          ` dv.setInt32(q, t | 0, true); dv.setInt32(q + 4, Math.floor(t / 4294967296), true);`,
-      );
+      setter(name, `S[0] = ${opt ? `v === null ? ${nullValue} : v` : "v"}; h.stI64(this._dv, ${p});`);
       const big = signed ? "BigInt64" : "BigUint64";
       const bigNull = signed ? "-9223372036854775808n" : "18446744073709551615n";
       getter(
@@ -790,19 +817,16 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
         throw new InvalidArgumentError(`${name}: exponent must be in [-18, 18]`);
       }
       const scale = `1e${Math.abs(e)}`;
+      const mode = e < 0 ? "Mul" : "Div";
       getter(
         name,
         `const q = ${p}; const dv = this._dv; const lo = dv.getUint32(q, true), hi = dv.getInt32(q + 4, true);` +
           `return hi === -2147483648 && lo === 0 ? ${opt ? "null" : "NaN"} : ` +
           `${e < 0 ? `(hi * 4294967296 + lo) / ${scale}` : `(hi * 4294967296 + lo) * ${scale}`};`,
       );
-      // Round half away from zero (Zig's @round); out of the int64 range or NaN is null.
-      setter(
-        name,
-        `let m = ${e < 0 ? `v * ${scale}` : `v / ${scale}`}; m = m < 0 ? -Math.round(-m) : Math.round(m);` +
-          ` if (!(m > -9223372036854775808 && m < 9223372036854775808) || v === null) m = -9223372036854775808;` +
-          ` const q = ${p}; const dv = this._dv; dv.setInt32(q, m | 0, true); dv.setInt32(q + 4, Math.floor(m / 4294967296), true);`,
-      );
+      // Round half away from zero (Zig's @round); null, NaN and out of the int64 range write
+      // the null mantissa.
+      setter(name, `S[0] = v === null ? NaN : v; h.stDec${mode}(this._dv, ${p}, ${scale});`);
       getter(
         `${name}Mantissa`,
         `const v = this._dv.getBigInt64(${p}, true); return ${
@@ -842,21 +866,31 @@ function accessorSource(f: FieldInfo, tables: Uint8Array[]): string {
 function generateClass(shape: Shape): new () => Flyweight {
   const tables: Uint8Array[] = [];
   const charFields = shape.fields.filter((f) => f.spec.type === "chars");
-  const copyChars = charFields.length === 0 ? "" : `copyChars(name, dst) { switch (name) {\n` +
-    charFields.map((f) =>
-      `case ${
-        JSON.stringify(f.name)
-      }: return h.copyChars(this._u8, this._offset + ${f.offset}, ${f.size}, dst, name);`
-    ).join("\n") + `\ndefault: return super.copyChars(name, dst); } }`;
+  // copyChars looks its field up in a per-class table (a constant-key load once inlined)
+  // rather than switching on the name, which keeps the method small.
+  const copyChars = charFields.length === 0
+    ? ""
+    : `copyChars(name, dst) { const f = c[name]; if (f === undefined) return super.copyChars(name, dst);` +
+      ` return h.copyChars(this._u8, this._offset + f.o, f.n, dst, name); }`;
   const body = shape.fields.map((f) => accessorSource(f, tables)).join("\n") + "\n" + copyChars;
   // Names were checked against /^[A-Za-z_][A-Za-z0-9_]*$/ and every constant is a number.
   const constants = tables.map((_, i) => `const t${i} = t[${i}];`).join(" ");
-  const make = new Function("Base", "h", "t", `${constants}\nreturn class extends Base {\n${body}\n};`) as (
+  const make = new Function(
+    "Base",
+    "h",
+    "t",
+    "c",
+    "S",
+    `${constants}\nreturn class extends Base {\n${body}\n};`,
+  ) as (
     base: typeof Flyweight,
     h: typeof helpers,
     t: Uint8Array[],
+    c: Record<string, { o: number; n: number }>,
+    s: Float64Array,
   ) => new () => Flyweight;
-  const Generated = make(Flyweight, helpers, tables);
+  const charTable = Object.fromEntries(charFields.map((f) => [f.name, { o: f.offset, n: f.size }]));
+  const Generated = make(Flyweight, helpers, tables, charTable, S);
   Object.defineProperty(Generated.prototype, "_shape", { value: shape, writable: false });
   return Generated;
 }

@@ -254,38 +254,35 @@ function encoderClass(shape: Shape, schemaId: number, templateId: number): new (
     _byteOffset = 0;
     _dvAll: DataView = new DataView(new ArrayBuffer(0));
     _u8All: Uint8Array = new Uint8Array(0);
-    _base = 0;
     readonly _rootCursor = new Cursor();
 
     wrap(bytes: Uint8Array, offset = 0): this {
       // Kept short: this runs once per message and should inline into the caller's loop.
       if (bytes !== this._bytes) this._rebind(bytes);
       const base = this._byteOffset + offset;
-      const limit = this._byteOffset + bytes.length;
-      if (!(offset >= 0 && limit - base >= minLength)) throw wrapError(bytes, offset, minLength);
-      const dv = this._dv;
-      dv.setUint32(base, headerLow, true);
-      dv.setUint32(base + 4, headerHigh, true);
       const cursor = this._rootCursor;
+      if (!(offset >= 0 && cursor.limit - base >= minLength)) throw wrapError(bytes, offset, minLength);
+      this._dv.setUint32(base, headerLow, true);
+      this._dv.setUint32(base + 4, headerHigh, true);
       cursor.pos = base + minLength;
-      cursor.limit = limit;
-      this._base = base;
       this._offset = base + headerLength;
       this._section = 0;
       this._pending = null;
       return this;
     }
 
+    /** A new destination: cache its views; its length bounds the cursor. */
     _rebind(bytes: Uint8Array): void {
       viewsFor(this, bytes);
       this._dv = this._dvAll;
       this._u8 = this._u8All;
       this._cursor = this._rootCursor;
+      this._rootCursor.limit = this._byteOffset + bytes.length;
     }
 
     get encodedLength(): number {
       if (this._section !== sections || this._pending !== null) this._complete();
-      return this._rootCursor.pos - this._base;
+      return this._rootCursor.pos - this._offset + headerLength;
     }
   };
 }
