@@ -3,7 +3,8 @@
  * small schemas declared here (every primitive, var data inside group entries, versions).
  */
 import assert from "node:assert/strict";
-import { test } from "./_harness.ts";
+import { test, uniqueName } from "./_harness.ts";
+import { IpcChannel } from "../lib/ipc_channel.ts";
 import { defineMessage, MessageHeader } from "../lib/sbe/codec.ts";
 import {
   BooleanFlag,
@@ -421,4 +422,38 @@ test("MessageHeader dispatches on the template id", () => {
   assert.equal(header.wrap(buf), Status.Ok);
   assert.deepEqual([header.blockLength, header.templateId, header.schemaId, header.version], [80, 68, 1, 1]);
   assert.equal(header.wrap(buf, 125), Status.Truncated);
+});
+
+test("SBE messages travel over an IpcChannel and decode in place from pollFragments", () => {
+  const name = uniqueName("sbe-ipc");
+  const publisher = IpcChannel.create({ name, termLength: 64 * 1024 });
+  const subscriber = IpcChannel.open({ name });
+  try {
+    const buf = new Uint8Array(256);
+    const enc = NewOrderSingle.encoder();
+    for (let i = 0; i < 100; i++) {
+      encodeNos(buf);
+      enc.wrap(buf);
+      enc.orderQty = i + 1;
+      publisher.publish(buf.subarray(0, enc.encodedLength), NewOrderSingle.templateId);
+    }
+    const dec = NewOrderSingle.decoder();
+    const header = new MessageHeader();
+    const quantities: number[] = [];
+    let received = 0;
+    while (received < 100) {
+      received += subscriber.pollFragments((f) => {
+        // The fragment's bytes are the whole term: wrap at its offset, no copy, no allocation.
+        assert.equal(header.wrap(f.bytes, f.offset), Status.Ok);
+        assert.equal(header.templateId, f.msgTypeId);
+        assert.equal(dec.tryWrap(f.bytes, f.offset, f.length), Status.Ok);
+        quantities.push(dec.orderQty);
+        assert.equal(dec.clOrdId, "ORD-0001");
+      }, 100);
+    }
+    assert.deepEqual(quantities, Array.from({ length: 100 }, (_, i) => i + 1));
+  } finally {
+    subscriber.close();
+    publisher.close();
+  }
 });
