@@ -23,6 +23,7 @@ export interface DecoderMethods {
    * Validates the message at `bytes[offset..offset+length)` and points the view at it.
    * Returns `Status.Ok` or a negative status (Truncated, InvalidGroup, InvalidEnumValue,
    * UnknownTemplate, IndexOutOfRange for an offset/length outside `bytes`); never throws.
+   * On failure the view is left as it was (on the previous message, if any).
    */
   tryWrap(bytes: Uint8Array, offset?: number, length?: number): number;
   /** `tryWrap` that throws the typed error (TruncatedError, ...) instead. */
