@@ -212,3 +212,65 @@ test "the docs example encodes and decodes" {
     try testing.expect(it.next() == null);
     try testing.expectEqualStrings("hello", d.data("text"));
 }
+
+// Var data inside group entries, a nested group after it, and a group added in version 2.
+const kitchen: sbe.Message = .{
+    .name = "Kitchen",
+    .template_id = 3,
+    .fields = &.{
+        s.field("c", s.char),
+        s.field("i8", s.int8),
+        s.field("f32", s.float),
+        s.optionalSince("added", s.uint16, 2),
+    },
+    .groups = &.{
+        .{
+            .name = "rows",
+            .fields = &.{s.field("id", s.uint32)},
+            .data = &.{.{ .name = "note" }},
+            .groups = &.{.{ .name = "cells", .fields = &.{s.field("v", s.int16)} }},
+        },
+        .{ .name = "late", .since = 2, .fields = &.{s.field("x", s.uint8)} },
+    },
+    .data = &.{.{ .name = "tail", .length = .uint32 }},
+};
+const Kitchen = sbe.MessageType(.{ .id = 9, .version = 2 }, kitchen);
+
+test "var data inside entries, nested groups after it, and a later-version group" {
+    const Row = Kitchen.Body.GroupOf("rows");
+    const Cell = Row.GroupOf("cells").Values;
+    const cells = [_]Cell{ .{ .v = -1 }, .{ .v = 2 } };
+    const rows = [_]Row.Values{
+        .{ .id = 1, .note = "first", .cells = &cells },
+        .{ .id = 2, .note = "" },
+        .{ .id = 3, .note = "third", .cells = cells[1..] },
+    };
+    const late = [_]Kitchen.Body.GroupOf("late").Values{.{ .x = 9 }};
+    const values: Kitchen.Values = .{ .c = 'Z', .i8 = -128, .f32 = 1.5, .added = 7, .rows = &rows, .late = &late, .tail = "end" };
+    var buf: [256]u8 = undefined;
+    const len = try Kitchen.encode(&buf, values);
+    const d = try Kitchen.decode(buf[0..len]);
+    try testing.expectEqual(@as(?[]const u8, null), d.firstDifference(values));
+    const third = try d.group("rows").at(2);
+    try testing.expectEqualStrings("third", third.data("note"));
+    try testing.expectEqual(@as(i16, 2), (try third.group("cells").at(0)).get("v"));
+    try testing.expectEqualStrings("end", d.data("tail"));
+    for (0..len) |cut| try testing.expectError(error.Truncated, Kitchen.decode(buf[0..cut]));
+
+    // The same message from a version-1 sender: no `added` field, no `late` group.
+    var old: [256]u8 = undefined;
+    const block_v1 = Kitchen.block_length - 2;
+    sbe.codec.writeHeader(&old, .{ .block_length = block_v1, .template_id = 3, .schema_id = 9, .version = 1 });
+    @memcpy(old[8..][0..block_v1], buf[8..][0..block_v1]);
+    const rows_start = 8 + Kitchen.block_length;
+    const rows_end = rows_start + (d.group("rows").end() - rows_start);
+    const rows_len = rows_end - rows_start;
+    @memcpy(old[8 + block_v1 ..][0..rows_len], buf[rows_start..rows_end]);
+    const tail_start = 8 + block_v1 + rows_len;
+    @memcpy(old[tail_start..][0 .. 4 + 3], buf[len - 7 .. len]);
+    const o = try Kitchen.decode(old[0 .. tail_start + 7]);
+    try testing.expectEqual(@as(?u16, null), o.get("added"));
+    try testing.expectEqual(@as(usize, 0), o.group("late").count);
+    try testing.expectEqualStrings("end", o.data("tail"));
+    try testing.expectEqualStrings("first", (try o.group("rows").at(0)).data("note"));
+}
