@@ -121,6 +121,10 @@ fn writeField(comptime f: Field, buf: []u8, offset: usize, value: FieldValue(f))
     }
 }
 
+fn readLength(comptime d: Data, buf: []const u8, pos: usize) usize {
+    return if (d.length == .uint16) readPrim(u16, buf, pos) else readPrim(u32, buf, pos);
+}
+
 fn nullByte(comptime e: schema.Enumeration) u8 {
     return if (e.encoding == .uint8) 255 else 0;
 }
@@ -199,18 +203,41 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
                     @ptrCast(&@as(T, null))
                 else
                     null;
-                fields[i] = .{ .name = f.name, .type = T, .default_value_ptr = default, .is_comptime = false, .alignment = @alignOf(T) };
+                fields[i] = .{
+                    .name = f.name,
+                    .type = T,
+                    .default_value_ptr = default,
+                    .is_comptime = false,
+                    .alignment = @alignOf(T),
+                };
             }
             for (shape.groups, 0..) |g, i| {
                 const T = []const Composite(shapeOf(g), version).Values;
                 const empty: T = &.{};
-                fields[shape.fields.len + i] = .{ .name = g.name, .type = T, .default_value_ptr = @ptrCast(&empty), .is_comptime = false, .alignment = @alignOf(T) };
+                fields[shape.fields.len + i] = .{
+                    .name = g.name,
+                    .type = T,
+                    .default_value_ptr = @ptrCast(&empty),
+                    .is_comptime = false,
+                    .alignment = @alignOf(T),
+                };
             }
             for (shape.data, 0..) |d, i| {
                 const empty: []const u8 = "";
-                fields[shape.fields.len + shape.groups.len + i] = .{ .name = d.name, .type = []const u8, .default_value_ptr = @ptrCast(&empty), .is_comptime = false, .alignment = @alignOf([]const u8) };
+                fields[shape.fields.len + shape.groups.len + i] = .{
+                    .name = d.name,
+                    .type = []const u8,
+                    .default_value_ptr = @ptrCast(&empty),
+                    .is_comptime = false,
+                    .alignment = @alignOf([]const u8),
+                };
             }
-            break :blk @Type(.{ .@"struct" = .{ .layout = .auto, .fields = &fields, .decls = &.{}, .is_tuple = false } });
+            break :blk @Type(.{ .@"struct" = .{
+                .layout = .auto,
+                .fields = &fields,
+                .decls = &.{},
+                .is_tuple = false,
+            } });
         };
 
         /// Writes a block, its groups and var data at `pos`; returns the position after them.
@@ -218,7 +245,8 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
             std.debug.assert(pos <= buf.len);
             if (buf.len - pos < block_length) return error.BufferTooSmall;
             inline for (shape.fields, 0..) |f, i| {
-                try writeField(f, buf, pos + comptime schema.fieldOffset(shape.fields, i), @field(values, f.name));
+                const offset = pos + comptime schema.fieldOffset(shape.fields, i);
+                try writeField(f, buf, offset, @field(values, f.name));
             }
             var p = pos + block_length;
             inline for (shape.groups) |g| {
@@ -235,7 +263,10 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
                 const bytes: []const u8 = @field(values, d.name);
                 if (bytes.len > d.lengthMax()) return error.IndexOutOfRange;
                 if (buf.len - p < d.prefixLength() + bytes.len) return error.BufferTooSmall;
-                if (d.length == .uint16) writePrim(u16, buf, p, @intCast(bytes.len)) else writePrim(u32, buf, p, @intCast(bytes.len));
+                switch (d.length) {
+                    .uint16 => writePrim(u16, buf, p, @intCast(bytes.len)),
+                    .uint32 => writePrim(u32, buf, p, @intCast(bytes.len)),
+                }
                 p += d.prefixLength();
                 @memcpy(buf[p..][0..bytes.len], bytes);
                 p += bytes.len;
@@ -251,24 +282,31 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
 
         /// Checks one entry whose block (`block_len` bytes at `pos`) is inside `buf`;
         /// returns the position after its nested groups and var data.
-        pub fn validateAt(buf: []const u8, pos: usize, block_len: usize, acting: u16) DecodeError!usize {
+        pub fn validateAt(
+            buf: []const u8,
+            pos: usize,
+            block_len: usize,
+            acting: u16,
+        ) DecodeError!usize {
             std.debug.assert(block_len >= blockLengthMin(acting) and buf.len - pos >= block_len);
             inline for (shape.fields, 0..) |f, i| {
                 if (comptime f.type == .enumeration) {
                     const valid = comptime schema.enumValid(f.type.enumeration, f.presence);
-                    if (f.since <= acting and !valid[buf[pos + comptime schema.fieldOffset(shape.fields, i)]]) {
+                    const byte = buf[pos + comptime schema.fieldOffset(shape.fields, i)];
+                    if (f.since <= acting and !valid[byte]) {
                         return error.InvalidEnumValue;
                     }
                 }
             }
             var p = pos + block_len;
             inline for (shape.groups) |g| {
-                if (g.since <= acting) p = try Composite(shapeOf(g), version).validateGroup(buf, p, acting, g.count_max);
+                const G = Composite(shapeOf(g), version);
+                if (g.since <= acting) p = try G.validateGroup(buf, p, acting, g.count_max);
             }
             inline for (shape.data) |d| {
                 if (d.since <= acting) {
                     if (buf.len - p < d.prefixLength()) return error.Truncated;
-                    const len: usize = if (d.length == .uint16) readPrim(u16, buf, p) else readPrim(u32, buf, p);
+                    const len = readLength(d, buf, p);
                     p += d.prefixLength();
                     if (len > d.lengthMax() or buf.len - p < len) return error.Truncated;
                     p += len;
@@ -278,7 +316,12 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
         }
 
         /// Checks a group (header at `pos`) whose entries have this shape.
-        pub fn validateGroup(buf: []const u8, pos: usize, acting: u16, count_max: u16) DecodeError!usize {
+        pub fn validateGroup(
+            buf: []const u8,
+            pos: usize,
+            acting: u16,
+            count_max: u16,
+        ) DecodeError!usize {
             if (buf.len - pos < schema.group_header_length) return error.Truncated;
             const block_len: usize = readPrim(u16, buf, pos);
             const count: usize = readPrim(u16, buf, pos + 2);
@@ -313,7 +356,8 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
                 const i = comptime schema.fieldIndex(shape.fields, name);
                 const f = shape.fields[i];
                 if (f.since > 0 and self.acting_version < f.since) return null;
-                return readField(f, self.buf, self.offset + comptime schema.fieldOffset(shape.fields, i));
+                const offset = self.offset + comptime schema.fieldOffset(shape.fields, i);
+                return readField(f, self.buf, offset);
             }
 
             /// The repeating group `name` (empty when the sender's version predates it).
@@ -330,7 +374,7 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
                 const d = shape.data[di];
                 if (d.since > self.acting_version) return "";
                 const p = self.sectionStart(shape.groups.len + di);
-                const len: usize = if (d.length == .uint16) readPrim(u16, self.buf, p) else readPrim(u32, self.buf, p);
+                const len = readLength(d, self.buf, p);
                 return self.buf[p + d.prefixLength() ..][0..len];
             }
 
@@ -345,12 +389,13 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
                     if (j < shape.groups.len) {
                         const g = shape.groups[j];
                         if (g.since <= self.acting_version) {
-                            p = Composite(shapeOf(g), version).GroupView.init(self.buf, p, self.acting_version).end();
+                            const G = Composite(shapeOf(g), version);
+                            p = G.GroupView.init(self.buf, p, self.acting_version).end();
                         }
                     } else {
                         const d = shape.data[j - shape.groups.len];
                         if (d.since <= self.acting_version) {
-                            const len: usize = if (d.length == .uint16) readPrim(u16, self.buf, p) else readPrim(u32, self.buf, p);
+                            const len = readLength(d, self.buf, p);
                             p += d.prefixLength() + len;
                         }
                     }
@@ -402,7 +447,15 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
             }
 
             fn empty(buf: []const u8) GroupView {
-                return .{ .buf = buf, .offset = 0, .entry_block_len = 0, .count = 0, .acting_version = 0, .next_index = 0, .next_pos = 0 };
+                return .{
+                    .buf = buf,
+                    .offset = 0,
+                    .entry_block_len = 0,
+                    .count = 0,
+                    .acting_version = 0,
+                    .next_index = 0,
+                    .next_pos = 0,
+                };
             }
 
             /// The next entry in order, or null after the last one.
@@ -434,7 +487,12 @@ pub fn Composite(comptime shape: Shape, comptime version: u16) type {
             }
 
             fn viewAt(self: GroupView, pos: usize) View {
-                return .{ .buf = self.buf, .offset = pos, .block_len = self.entry_block_len, .acting_version = self.acting_version };
+                return .{
+                    .buf = self.buf,
+                    .offset = pos,
+                    .block_len = self.entry_block_len,
+                    .acting_version = self.acting_version,
+                };
             }
         };
     };
@@ -459,14 +517,21 @@ pub fn MessageType(comptime id: schema.SchemaId, comptime m: schema.Message) typ
         /// Encodes header and body into `buf`; returns the encoded length.
         pub fn encode(buf: []u8, values: Values) EncodeError!usize {
             if (buf.len < schema.header_length) return error.BufferTooSmall;
-            writeHeader(buf, .{ .block_length = block_length, .template_id = template_id, .schema_id = schema_id, .version = schema_version });
+            writeHeader(buf, .{
+                .block_length = block_length,
+                .template_id = template_id,
+                .schema_id = schema_id,
+                .version = schema_version,
+            });
             return Root.encodeAt(buf, schema.header_length, values);
         }
 
         /// Validates `buf` (one message from its header on) and returns a view over it.
         pub fn decode(buf: []const u8) DecodeError!Decoder {
             const header = try readHeader(buf);
-            if (header.schema_id != schema_id or header.template_id != template_id) return error.UnknownTemplate;
+            if (header.schema_id != schema_id or header.template_id != template_id) {
+                return error.UnknownTemplate;
+            }
             return decodeBody(buf, header);
         }
 
@@ -477,7 +542,12 @@ pub fn MessageType(comptime id: schema.SchemaId, comptime m: schema.Message) typ
             if (block_len < Root.blockLengthMin(header.version)) return error.Truncated;
             if (buf.len - schema.header_length < block_len) return error.Truncated;
             const end = try Root.validateAt(buf, schema.header_length, block_len, header.version);
-            return .{ .buf = buf[0..end], .offset = schema.header_length, .block_len = block_len, .acting_version = header.version };
+            return .{
+                .buf = buf[0..end],
+                .offset = schema.header_length,
+                .block_len = block_len,
+                .acting_version = header.version,
+            };
         }
     };
 }
