@@ -210,7 +210,7 @@ const ErCase = struct {
 
 const MdCase = struct {
     const M = fix.MarketDataIncrementalRefresh;
-    const Entry = M.Body.GroupOf("entries").Values;
+    const Entry = fix.MDIncrementalEntry;
     entries: [4]Entry = undefined,
 
     fn init(self: *MdCase) void {

@@ -514,6 +514,12 @@ pub fn MessageType(comptime id: schema.SchemaId, comptime m: schema.Message) typ
         pub const Decoder = Root.View;
         pub const Body = Root;
 
+        /// The codec of group `name`'s entries: `.Values` to encode one, `.GroupOf(...)`
+        /// for its nested groups.
+        pub fn Group(comptime group_name: []const u8) type {
+            return Root.GroupOf(group_name);
+        }
+
         /// Encodes header and body into `buf`; returns the encoded length.
         pub fn encode(buf: []u8, values: Values) EncodeError!usize {
             if (buf.len < schema.header_length) return error.BufferTooSmall;

@@ -251,6 +251,12 @@ pub const MarketDataIncrementalRefresh = codec.MessageType(schema_id, market_dat
 pub const MarketDataSnapshotFullRefresh = codec.MessageType(schema_id, market_data_snapshot_full_refresh);
 pub const MassQuote = codec.MessageType(schema_id, mass_quote);
 
+/// Entry values of the groups, for encoding.
+pub const MDIncrementalEntry = MarketDataIncrementalRefresh.Group("entries").Values;
+pub const MDSnapshotEntry = MarketDataSnapshotFullRefresh.Group("entries").Values;
+pub const QuoteSet = MassQuote.Group("quote_sets").Values;
+pub const QuoteEntry = MassQuote.Group("quote_sets").GroupOf("quote_entries").Values;
+
 /// Every message type of the set, in template-id order of the docs.
 pub const messages = .{
     Heartbeat,

@@ -70,7 +70,7 @@ test "an older sender's shorter block decodes with the newer field null" {
 
 test "a newer sender's longer blocks are skipped" {
     var wide: [256]u8 = undefined;
-    var entries: [2]fix.MarketDataIncrementalRefresh.Body.GroupOf("entries").Values = undefined;
+    var entries: [2]fix.MDIncrementalEntry = undefined;
     for (&entries, 0..) |*e, i| e.* = .{
         .md_entry_px = fix.Price.fromFloat(100.5 + @as(f64, @floatFromInt(i))),
         .md_entry_size = 10,
@@ -110,12 +110,11 @@ test "a newer sender's longer blocks are skipped" {
 
 test "checked decode rejects each kind of bad input" {
     var buf: [512]u8 = undefined;
-    const QE = fix.MassQuote.Body.GroupOf("quote_sets").GroupOf("quote_entries").Values;
-    const quotes = [_]QE{
+    const quotes = [_]fix.QuoteEntry{
         .{ .security_id = 1, .quote_entry_id = 1, .bid_px = fix.Price.fromFloat(1.5), .bid_volatility = 0.25 },
         .{ .security_id = 2, .quote_entry_id = 2, .offer_px = fix.Price.fromFloat(1.75) },
     };
-    const sets = [_]fix.MassQuote.Body.GroupOf("quote_sets").Values{
+    const sets = [_]fix.QuoteSet{
         .{ .quote_set_id = 1, .underlying_security_id = 9, .tot_no_quote_entries = 2, .quote_entries = &quotes },
         .{ .quote_set_id = 2, .underlying_security_id = 9, .tot_no_quote_entries = 0 },
     };
@@ -194,7 +193,7 @@ const DocOrder = sbe.MessageType(.{ .id = 7, .version = 1 }, doc_order);
 
 test "the docs example encodes and decodes" {
     var buf: [256]u8 = undefined;
-    const legs = [_]DocOrder.Body.GroupOf("legs").Values{.{ .ratio = 1 }};
+    const legs = [_]DocOrder.Group("legs").Values{.{ .ratio = 1 }};
     const len = try DocOrder.encode(&buf, .{
         .price = .{ .mantissa = 4512_250_000_000 },
         .qty = 7,
