@@ -74,6 +74,35 @@ export { AgentCounterType } from "./lib/agent_counters.ts";
 
 // ---- codecs (docs/codecs.md) ----
 
+// sbe
+export {
+  type BlockEncoder,
+  type BlockSpec,
+  type BlockValues,
+  type BlockView,
+  type CharsFieldSpec,
+  type DataSpec,
+  type Decimal64FieldSpec,
+  type EnumFieldSpec,
+  type FieldSpec,
+  type GroupReader,
+  type GroupSpec,
+  type GroupWriter,
+  type MessageSpec,
+  type PrimitiveFieldSpec,
+  type PrimitiveType,
+  type SchemaId,
+} from "./lib/sbe/schema.ts";
+export {
+  defineMessage,
+  type LayoutBlock,
+  MessageCodec,
+  type MessageDecoder,
+  type MessageEncoder,
+  MessageHeader,
+} from "./lib/sbe/codec.ts";
+export * as fix from "./lib/sbe/fix.ts";
+
 // ---- Aeron wire flyweights (docs/codecs.md) ----
 
 // ---- typed messaging (docs/codecs.md) ----

@@ -103,5 +103,10 @@ const tools = [_]Tool{
 
     // ---- codecs ----
 
+    // sbe
+    .{ .name = "zigbolt-sbe-corpus", .path = "tools/sbe_corpus.zig" },
+    .{ .name = "zigbolt-sbe-fuzz", .path = "tools/sbe_fuzz.zig" },
+    .{ .name = "zigbolt-sbe-bench", .path = "tools/sbe_bench.zig" },
+
     // ---- typed messaging ----
 };

@@ -53,6 +53,9 @@ pub const DutyCycleTracker = agent.DutyCycleTracker;
 
 // ---- codecs (docs/codecs.md) ----
 
+// sbe
+pub const sbe = @import("sbe/sbe.zig");
+
 // ---- Aeron wire flyweights (docs/codecs.md) ----
 
 // ---- typed messaging (docs/codecs.md) ----
@@ -83,6 +86,9 @@ test {
     _ = @import("agent/root.zig");
 
     // ---- codecs tests ----
+
+    // sbe
+    _ = @import("sbe/sbe.zig");
 
     // ---- typed messaging tests ----
 }
