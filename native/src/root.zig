@@ -36,6 +36,10 @@ pub const segment = struct {
 // ---- idle strategies and agents (docs/agents.md) ----
 
 // ---- codecs (docs/codecs.md) ----
+pub const wire = @import("codec/wire.zig");
+pub const messages = @import("codec/messages.zig");
+pub const TickMessage = messages.TickMessage;
+pub const OrderMessage = messages.OrderMessage;
 
 // ---- Aeron wire flyweights (docs/codecs.md) ----
 
@@ -65,6 +69,8 @@ test {
     // ---- agents tests ----
 
     // ---- codecs tests ----
+    _ = @import("codec/wire.zig");
+    _ = @import("codec/messages.zig");
 
     // ---- typed messaging tests ----
 }
