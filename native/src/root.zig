@@ -42,6 +42,10 @@ pub const TickMessage = messages.TickMessage;
 pub const OrderMessage = messages.OrderMessage;
 
 // ---- Aeron wire flyweights (docs/codecs.md) ----
+pub const aeron = struct {
+    pub const protocol = @import("aeron/protocol.zig");
+    pub const position = @import("aeron/position.zig");
+};
 
 // ---- typed messaging (docs/codecs.md) ----
 
@@ -71,6 +75,8 @@ test {
     // ---- codecs tests ----
     _ = @import("codec/wire.zig");
     _ = @import("codec/messages.zig");
+    _ = @import("aeron/protocol.zig");
+    _ = @import("aeron/position.zig");
 
     // ---- typed messaging tests ----
 }
