@@ -48,6 +48,11 @@ pub const aeron = struct {
 };
 
 // ---- typed messaging (docs/codecs.md) ----
+pub const messaging = @import("messaging/typed.zig");
+pub const Publisher = messaging.Publisher;
+pub const Subscriber = messaging.Subscriber;
+pub const RawPublisher = messaging.RawPublisher;
+pub const RawSubscriber = messaging.RawSubscriber;
 
 pub const version = std.SemanticVersion{ .major = 0, .minor = 2, .patch = 1 };
 
@@ -79,4 +84,5 @@ test {
     _ = @import("aeron/position.zig");
 
     // ---- typed messaging tests ----
+    _ = @import("messaging/typed.zig");
 }
