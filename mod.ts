@@ -43,7 +43,60 @@ export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
 // ---- idle strategies and agents (docs/agents.md) ----
 
 // ---- codecs (docs/codecs.md) ----
+export {
+  defineMessage,
+  enumOf,
+  type EnumType,
+  type FieldLayout,
+  type FieldSpecs,
+  type FieldType,
+  type FieldValue,
+  type Flyweight,
+  type FlyweightBase,
+  type Int64Field,
+  type MessageDefinition,
+  messageLengthMax,
+  type MessageType,
+  type MessageValues,
+  OrderMessage,
+  OrderSide,
+  OrderType,
+  type ScalarType,
+  Side,
+  TickMessage,
+} from "./lib/wire.ts";
 
 // ---- Aeron wire flyweights (docs/codecs.md) ----
+export {
+  aeronTermLengthMax,
+  aeronTermLengthMin,
+  checkFrame,
+  computePosition,
+  computePositionBigInt,
+  computeTermBeginPosition,
+  computeTermIdFromPosition,
+  computeTermOffsetFromPosition,
+  DataFlags,
+  DataHeaderFlyweight,
+  ErrorFlags,
+  ErrorFlyweight,
+  errorMessageLengthMax,
+  FrameFlyweight,
+  FrameType,
+  headerLengthOf,
+  indexByPosition,
+  indexByTerm,
+  NakFlyweight,
+  positionBitsToShift,
+  protocolVersion,
+  RttFlags,
+  RttMeasurementFlyweight,
+  SetupFlags,
+  SetupFlyweight,
+  StatusFlags,
+  StatusMessageFlyweight,
+} from "./lib/aeron.ts";
 
 // ---- typed messaging (docs/codecs.md) ----
+export { Publisher, RawPublisher, RawSubscriber, Subscriber, type TypedHandler } from "./lib/messaging.ts";
+export type { EndpointOptions } from "./lib/transport.ts";

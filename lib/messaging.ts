@@ -1,0 +1,230 @@
+/**
+ * Typed messaging over an IPC channel: a `Publisher` encodes wire messages of one type (from
+ * `defineMessage`, or `TickMessage` / `OrderMessage`) into frames whose msgTypeId is the
+ * type's id; a `Subscriber` reads the channel's frames in JavaScript and hands a reused,
+ * checked flyweight to its handler, skipping frames of other types or shorter than the
+ * message. The same rules as native/src/messaging/typed.zig, so Zig and TypeScript
+ * publishers and subscribers mix (docs/codecs.md).
+ * @module
+ */
+import type { Fragment } from "./fragment.ts";
+import { IpcChannel } from "./ipc_channel.ts";
+import { HandleClosedError, InvalidArgumentError, InvalidEnumValueError } from "./errors.ts";
+import type { FieldSpecs, Flyweight, MessageType, MessageValues } from "./wire.ts";
+
+/** Handler of a typed subscriber: a flyweight over the message in shared memory. */
+export type TypedHandler<F extends FieldSpecs> = (message: Flyweight<F>) => void;
+
+/**
+ * Publishes messages of one type on a channel. Set the fields of `message` (a flyweight over
+ * the publisher's own buffer, reused for every message), then `offer()` or `publish()`: one
+ * FFI call per message, no allocation.
+ *
+ * @example
+ * ```ts
+ * using channel = IpcChannel.create({ name: "/ticks" });
+ * const ticks = new Publisher(channel, TickMessage);
+ * ticks.message.price = 4_200_050_000_000;
+ * ticks.message.side = Side.bid;
+ * ticks.publish();
+ * ```
+ */
+export class Publisher<F extends FieldSpecs> implements Disposable {
+  /** The message type published. */
+  readonly type: MessageType<F>;
+  /** The channel published on. */
+  readonly channel: IpcChannel;
+  /** The next message: assign its fields, then offer() or publish(). Its padding stays zero. */
+  readonly message: Flyweight<F>;
+  readonly #bytes: Uint8Array;
+  readonly #ownsChannel: boolean;
+
+  /** Publishes on `channel`; `close()` closes the channel only if `ownsChannel`. */
+  constructor(channel: IpcChannel, type: MessageType<F>, ownsChannel = false) {
+    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("Publisher: channel must be an IpcChannel");
+    this.channel = channel;
+    this.type = type;
+    this.#bytes = new Uint8Array(type.length);
+    this.message = type.flyweight().wrap(this.#bytes);
+    this.#ownsChannel = ownsChannel;
+  }
+
+  /**
+   * Publishes `message` without throwing: `Status.Ok` (0), or a negative status such as
+   * `Status.BackPressure` (the message stays in place: offer again later).
+   */
+  offer(): number {
+    return this.channel.tryPublish(this.#bytes, this.type.typeId);
+  }
+
+  /** Publishes `message`; throws BackPressureError, PeerDeadError, ... */
+  publish(): void {
+    this.channel.publish(this.#bytes, this.type.typeId);
+  }
+
+  /** Sets every field from `values`, then `publish()`. */
+  send(values: MessageValues<F>): void {
+    this.message.set(values);
+    this.publish();
+  }
+
+  /** Closes the channel if this publisher owns it (made by a Transport). */
+  close(): void {
+    if (this.#ownsChannel) this.channel.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Receives messages of one type from a channel. `poll(handler)` hands each one to `handler`
+ * as a flyweight over shared memory (valid during the call; `toObject()` copies it). Frames
+ * of other types and shorter ones are consumed and counted in `skipped`; frames that fail the
+ * type's checks (enum bytes) in `invalid`. No allocation and no FFI call per message.
+ *
+ * @example
+ * ```ts
+ * const ticks = new Subscriber(IpcChannel.open({ name: "/ticks" }), TickMessage, true);
+ * ticks.poll((tick) => console.log(tick.symbolId, tick.price));
+ * ```
+ */
+export class Subscriber<F extends FieldSpecs> implements Disposable {
+  readonly type: MessageType<F>;
+  readonly channel: IpcChannel;
+  /** Frames consumed without delivery: another msgTypeId, or shorter than the message. */
+  skipped = 0;
+  /** Frames of the type and length that failed its checks (a bad enum or bool byte). */
+  invalid = 0;
+  readonly #flyweight: Flyweight<F>;
+  readonly #onFragment: (fragment: Fragment) => void;
+  readonly #ownsChannel: boolean;
+  #handler: TypedHandler<F> | undefined;
+  #delivered = 0;
+
+  /** Subscribes on `channel`; `close()` closes the channel only if `ownsChannel`. */
+  constructor(channel: IpcChannel, type: MessageType<F>, ownsChannel = false) {
+    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("Subscriber: channel must be an IpcChannel");
+    this.channel = channel;
+    this.type = type;
+    this.#flyweight = type.flyweight();
+    this.#ownsChannel = ownsChannel;
+    const typeId = type.typeId;
+    const length = type.length;
+    this.#onFragment = (fragment) => {
+      if (fragment.msgTypeId !== typeId || fragment.length < length) {
+        this.skipped++;
+        return;
+      }
+      const message = this.#flyweight.wrapView(fragment.view, fragment.offset);
+      try {
+        message.validate();
+      } catch (error) {
+        if (!(error instanceof InvalidEnumValueError)) throw error;
+        this.invalid++;
+        return;
+      }
+      this.#delivered++;
+      this.#handler!(message);
+    };
+  }
+
+  /**
+   * Reads up to `limit` frames and returns how many messages of the type it delivered.
+   * Throws what `IpcChannel.pollFragments` throws (CorruptChannelError, HandleClosedError).
+   */
+  poll(handler: TypedHandler<F>, limit?: number): number {
+    if (typeof handler !== "function") throw new InvalidArgumentError("Subscriber.poll: need a handler");
+    if (this.channel.closed) throw new HandleClosedError(`Cannot poll channel "${this.channel.name}": it is closed`);
+    this.#handler = handler;
+    this.#delivered = 0;
+    try {
+      this.channel.pollFragments(this.#onFragment, limit);
+    } finally {
+      this.#handler = undefined;
+    }
+    return this.#delivered;
+  }
+
+  /** Closes the channel if this subscriber owns it (made by a Transport). */
+  close(): void {
+    if (this.#ownsChannel) this.channel.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Publishes bytes with a msgTypeId of the caller's choice.
+ *
+ * @example
+ * ```ts
+ * const raw = new RawPublisher(channel);
+ * raw.publish(new Uint8Array([1, 2, 3]), 99);
+ * ```
+ */
+export class RawPublisher implements Disposable {
+  readonly channel: IpcChannel;
+  readonly #ownsChannel: boolean;
+
+  constructor(channel: IpcChannel, ownsChannel = false) {
+    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("RawPublisher: channel must be an IpcChannel");
+    this.channel = channel;
+    this.#ownsChannel = ownsChannel;
+  }
+
+  /** `Status.Ok` or a negative status (see `IpcChannel.tryPublish`). */
+  offer(data: Uint8Array, msgTypeId: number): number {
+    return this.channel.tryPublish(data, msgTypeId);
+  }
+
+  /** Publishes or throws the typed error. */
+  publish(data: Uint8Array, msgTypeId: number): void {
+    this.channel.publish(data, msgTypeId);
+  }
+
+  close(): void {
+    if (this.#ownsChannel) this.channel.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Hands every frame to a handler as a reused `Fragment` (bytes, view, offset, length,
+ * msgTypeId): zero allocation.
+ *
+ * @example
+ * ```ts
+ * const raw = new RawSubscriber(channel);
+ * raw.poll((f) => console.log(f.msgTypeId, f.length));
+ * ```
+ */
+export class RawSubscriber implements Disposable {
+  readonly channel: IpcChannel;
+  readonly #ownsChannel: boolean;
+
+  constructor(channel: IpcChannel, ownsChannel = false) {
+    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("RawSubscriber: channel must be an IpcChannel");
+    this.channel = channel;
+    this.#ownsChannel = ownsChannel;
+  }
+
+  /** Reads up to `limit` frames; returns how many. */
+  poll(handler: (fragment: Fragment) => void, limit?: number): number {
+    return this.channel.pollFragments(handler, limit);
+  }
+
+  close(): void {
+    if (this.#ownsChannel) this.channel.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
