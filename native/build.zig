@@ -98,6 +98,8 @@ const tools = [_]Tool{
     // ---- agents ----
 
     // ---- codecs ----
+    // Golden vectors of the wire codec and Aeron flyweights (tests/wire_golden.test.ts).
+    .{ .name = "zigbolt-wire-corpus", .path = "tools/wire_corpus.zig" },
 
     // ---- typed messaging ----
 };
