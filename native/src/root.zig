@@ -80,6 +80,7 @@ test {
     // ---- codecs tests ----
     _ = @import("codec/wire.zig");
     _ = @import("codec/messages.zig");
+    _ = @import("codec/fuzz_test.zig");
     _ = @import("aeron/protocol.zig");
     _ = @import("aeron/position.zig");
 
