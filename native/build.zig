@@ -102,4 +102,6 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-wire-corpus", .path = "tools/wire_corpus.zig" },
 
     // ---- typed messaging ----
+    // Typed publisher / subscriber peer of the cross-process tests (tests/typed_*.test.ts).
+    .{ .name = "zigbolt-typed-peer", .path = "tools/typed_peer.zig" },
 };
