@@ -63,8 +63,10 @@ export class FrameFlyweight {
   offset = 0;
   #bytes: Uint8Array | undefined;
 
-  get #headerLength(): number {
-    return (this.constructor as typeof FrameFlyweight).headerLength;
+  readonly #headerLength: number;
+
+  constructor() {
+    this.#headerLength = (new.target as typeof FrameFlyweight).headerLength;
   }
 
   /** Points at the frame at `offset` in `bytes`; TruncatedError if its header does not fit. */
@@ -153,16 +155,6 @@ export class FrameFlyweight {
     return this;
   }
 
-  protected i32(at: number): number {
-    return this.view.getInt32(this.offset + at, true);
-  }
-  protected setI32(at: number, value: number): void {
-    this.view.setInt32(this.offset + at, value, true);
-  }
-  protected i64(at: number): number {
-    const o = this.offset + at;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
-  }
   protected setI64(at: number, value: number): void {
     const o = this.offset + at;
     this.view.setUint32(o, value >>> 0, true);
@@ -203,31 +195,32 @@ export class DataHeaderFlyweight extends FrameFlyweight {
   static readonly reservedValueOffset = 24;
 
   get termOffset(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set termOffset(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get sessionId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set sessionId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get streamId(): number {
-    return this.i32(16);
+    return this.view.getInt32(this.offset + 16, true);
   }
   set streamId(value: number) {
-    this.setI32(16, value);
+    this.view.setInt32(this.offset + 16, value, true);
   }
   get termId(): number {
-    return this.i32(20);
+    return this.view.getInt32(this.offset + 20, true);
   }
   set termId(value: number) {
-    this.setI32(20, value);
+    this.view.setInt32(this.offset + 20, value, true);
   }
   get reservedValue(): number {
-    return this.i64(24);
+    const o = this.offset + 24;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set reservedValue(value: number) {
     this.setI64(24, value);
@@ -260,37 +253,38 @@ export class StatusMessageFlyweight extends FrameFlyweight {
   static readonly receiverIdOffset = 28;
 
   get sessionId(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set sessionId(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get streamId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set streamId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get consumptionTermId(): number {
-    return this.i32(16);
+    return this.view.getInt32(this.offset + 16, true);
   }
   set consumptionTermId(value: number) {
-    this.setI32(16, value);
+    this.view.setInt32(this.offset + 16, value, true);
   }
   get consumptionTermOffset(): number {
-    return this.i32(20);
+    return this.view.getInt32(this.offset + 20, true);
   }
   set consumptionTermOffset(value: number) {
-    this.setI32(20, value);
+    this.view.setInt32(this.offset + 20, value, true);
   }
   get receiverWindowLength(): number {
-    return this.i32(24);
+    return this.view.getInt32(this.offset + 24, true);
   }
   set receiverWindowLength(value: number) {
-    this.setI32(24, value);
+    this.view.setInt32(this.offset + 24, value, true);
   }
   get receiverId(): number {
-    return this.i64(28);
+    const o = this.offset + 28;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set receiverId(value: number) {
     this.setI64(28, value);
@@ -311,35 +305,35 @@ export class NakFlyweight extends FrameFlyweight {
   static override readonly frameType: number = FrameType.nak;
 
   get sessionId(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set sessionId(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get streamId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set streamId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get termId(): number {
-    return this.i32(16);
+    return this.view.getInt32(this.offset + 16, true);
   }
   set termId(value: number) {
-    this.setI32(16, value);
+    this.view.setInt32(this.offset + 16, value, true);
   }
   get termOffset(): number {
-    return this.i32(20);
+    return this.view.getInt32(this.offset + 20, true);
   }
   set termOffset(value: number) {
-    this.setI32(20, value);
+    this.view.setInt32(this.offset + 20, value, true);
   }
   /** Bytes to retransmit. */
   get length(): number {
-    return this.i32(24);
+    return this.view.getInt32(this.offset + 24, true);
   }
   set length(value: number) {
-    this.setI32(24, value);
+    this.view.setInt32(this.offset + 24, value, true);
   }
 }
 
@@ -358,52 +352,52 @@ export class SetupFlyweight extends FrameFlyweight {
   static override readonly frameType: number = FrameType.setup;
 
   get termOffset(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set termOffset(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get sessionId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set sessionId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get streamId(): number {
-    return this.i32(16);
+    return this.view.getInt32(this.offset + 16, true);
   }
   set streamId(value: number) {
-    this.setI32(16, value);
+    this.view.setInt32(this.offset + 16, value, true);
   }
   get initialTermId(): number {
-    return this.i32(20);
+    return this.view.getInt32(this.offset + 20, true);
   }
   set initialTermId(value: number) {
-    this.setI32(20, value);
+    this.view.setInt32(this.offset + 20, value, true);
   }
   get activeTermId(): number {
-    return this.i32(24);
+    return this.view.getInt32(this.offset + 24, true);
   }
   set activeTermId(value: number) {
-    this.setI32(24, value);
+    this.view.setInt32(this.offset + 24, value, true);
   }
   get termLength(): number {
-    return this.i32(28);
+    return this.view.getInt32(this.offset + 28, true);
   }
   set termLength(value: number) {
-    this.setI32(28, value);
+    this.view.setInt32(this.offset + 28, value, true);
   }
   get mtu(): number {
-    return this.i32(32);
+    return this.view.getInt32(this.offset + 32, true);
   }
   set mtu(value: number) {
-    this.setI32(32, value);
+    this.view.setInt32(this.offset + 32, value, true);
   }
   get ttl(): number {
-    return this.i32(36);
+    return this.view.getInt32(this.offset + 36, true);
   }
   set ttl(value: number) {
-    this.setI32(36, value);
+    this.view.setInt32(this.offset + 36, value, true);
   }
 }
 
@@ -425,31 +419,34 @@ export class RttMeasurementFlyweight extends FrameFlyweight {
   static readonly receiverIdOffset = 32;
 
   get sessionId(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set sessionId(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get streamId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set streamId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get echoTimestamp(): number {
-    return this.i64(16);
+    const o = this.offset + 16;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set echoTimestamp(value: number) {
     this.setI64(16, value);
   }
   get receptionDelta(): number {
-    return this.i64(24);
+    const o = this.offset + 24;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set receptionDelta(value: number) {
     this.setI64(24, value);
   }
   get receiverId(): number {
-    return this.i64(32);
+    const o = this.offset + 32;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set receiverId(value: number) {
     this.setI64(32, value);
@@ -474,26 +471,28 @@ export class ErrorFlyweight extends FrameFlyweight {
   static readonly groupTagOffset = 24;
 
   get sessionId(): number {
-    return this.i32(8);
+    return this.view.getInt32(this.offset + 8, true);
   }
   set sessionId(value: number) {
-    this.setI32(8, value);
+    this.view.setInt32(this.offset + 8, value, true);
   }
   get streamId(): number {
-    return this.i32(12);
+    return this.view.getInt32(this.offset + 12, true);
   }
   set streamId(value: number) {
-    this.setI32(12, value);
+    this.view.setInt32(this.offset + 12, value, true);
   }
   get receiverId(): number {
-    return this.i64(16);
+    const o = this.offset + 16;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set receiverId(value: number) {
     this.setI64(16, value);
   }
   /** The group tag; writing it also sets the hasGroupTag flag. */
   get groupTag(): number {
-    return this.i64(24);
+    const o = this.offset + 24;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
   }
   set groupTag(value: number) {
     this.setI64(24, value);
@@ -503,16 +502,16 @@ export class ErrorFlyweight extends FrameFlyweight {
     return (this.flags & ErrorFlags.hasGroupTag) !== 0;
   }
   get errorCode(): number {
-    return this.i32(32);
+    return this.view.getInt32(this.offset + 32, true);
   }
   set errorCode(value: number) {
-    this.setI32(32, value);
+    this.view.setInt32(this.offset + 32, value, true);
   }
   get errorStringLength(): number {
-    return this.i32(36);
+    return this.view.getInt32(this.offset + 36, true);
   }
   set errorStringLength(value: number) {
-    this.setI32(36, value);
+    this.view.setInt32(this.offset + 36, value, true);
   }
 
   /**

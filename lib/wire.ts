@@ -246,6 +246,24 @@ function layoutOf(name: string, fields: FieldSpecs): FieldLayout[] {
 
 const emptyView = new DataView(new ArrayBuffer(0));
 
+/** How checked decode validates one enum or bool field: a table of allowed values. */
+interface EnumCheck {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly values: readonly number[];
+  /** table[v] === 1 for allowed v (absent for values over 65535: `values` is searched). */
+  readonly table: Uint8Array | undefined;
+}
+
+function enumCheckOf(field: FieldLayout): EnumCheck {
+  const values = field.type === "bool" ? [0, 1] : field.values!;
+  const max = Math.max(...values);
+  const table = max <= 65535 ? new Uint8Array(max + 1) : undefined;
+  for (const value of values) if (table) table[value] = 1;
+  return { name: field.name, offset: field.offset, size: field.size, values, table };
+}
+
 /** The shared part of every generated flyweight class. */
 class FlyweightCore {
   view: DataView = emptyView;
@@ -258,17 +276,19 @@ class FlyweightCore {
   }
 
   wrap(bytes: Uint8Array, offset = 0): this {
-    if (bytes !== this.#bytes) {
-      if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${this.#type.name}.wrap: bytes must be a Uint8Array`);
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.#bytes = bytes;
-    }
+    if (bytes !== this.#bytes) this.#viewOf(bytes);
     // One compare on the hot path; `!(... <= ...)` also catches NaN and non-numbers.
     if (!(offset >= 0 && offset + this.#type.length <= bytes.byteLength) || (offset >>> 0) !== offset) {
       throw this.#type.truncated(bytes.byteLength, offset);
     }
     this.offset = offset;
     return this;
+  }
+
+  #viewOf(bytes: Uint8Array): void {
+    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${this.#type.name}.wrap: bytes must be a Uint8Array`);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#bytes = bytes;
   }
 
   wrapView(view: DataView, offset = 0): this {
@@ -282,20 +302,16 @@ class FlyweightCore {
   }
 
   wrapChecked(bytes: Uint8Array, offset = 0, length?: number): this {
-    if (!(bytes instanceof Uint8Array)) {
-      throw new InvalidArgumentError(`${this.#type.name}.wrapChecked: bytes must be a Uint8Array`);
-    }
     const end = length === undefined ? bytes.byteLength : offset + length;
-    if (length !== undefined && !(length >= 0 && end <= bytes.byteLength)) {
-      throw new TruncatedError(
-        `${this.#type.name}: ${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`,
-      );
+    if (!(end <= bytes.byteLength) || (length !== undefined && !(length >= 0))) {
+      throw this.#type.pastEnd(bytes, offset, length);
     }
     if (!(offset >= 0 && offset + this.#type.length <= end) || (offset >>> 0) !== offset) {
       throw this.#type.truncated(end, offset);
     }
     this.wrap(bytes, offset);
-    return this.validate();
+    this.#type.validateAt(this.view, offset);
+    return this;
   }
 
   validate(): this {
@@ -460,7 +476,7 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
   readonly fields: readonly FieldLayout[];
   readonly fieldsLength: number;
   readonly #Flyweight: new () => Flyweight<F>;
-  readonly #checks: readonly FieldLayout[];
+  readonly #checks: readonly EnumCheck[];
   readonly #offsets: ReadonlyMap<string, FieldLayout>;
   #scratch: Flyweight<F> | undefined;
 
@@ -470,8 +486,9 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
     this.length = length;
     this.fields = Object.freeze(fields.map((field) => Object.freeze(field)));
     this.fieldsLength = fields.reduce((sum, field) => sum + field.size, 0);
-    this.#checks = fields.filter((field) => field.values !== undefined || field.type === "bool");
+    this.#checks = fields.filter((field) => field.values !== undefined || field.type === "bool").map(enumCheckOf);
     this.#offsets = new Map(fields.map((field) => [field.name, field]));
+    this.validateAt = this.#validator();
     const type = this as unknown as WireMessageType<FieldSpecs>;
     class Generated extends FlyweightCore {
       constructor() {
@@ -539,22 +556,62 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
     return count;
   }
 
-  /** @internal */
-  validateAt(view: DataView, offset: number): void {
-    for (const field of this.#checks) {
-      const at = offset + field.offset;
-      const raw = field.type === "u8" || field.type === "bool"
-        ? view.getUint8(at)
-        : field.type === "u16"
-        ? view.getUint16(at, true)
-        : view.getUint32(at, true);
-      const valid = field.type === "bool" ? raw <= 1 : field.values!.includes(raw);
-      if (!valid) {
-        throw new InvalidEnumValueError(
-          `${this.name}.${field.name} holds ${raw}, not one of ${field.type === "bool" ? "0, 1" : field.values!.join(", ")}`,
-        );
+  /** @internal Throws InvalidEnumValueError for a bad enum or bool byte at `offset`. */
+  readonly validateAt: (view: DataView, offset: number) => void;
+
+  /**
+   * The check of checked decode, specialised by the number of enum fields: straight-line code
+   * for the common one or two, so that it stays small enough for the JIT to inline beside the
+   * field reads of the caller.
+   */
+  #validator(): (view: DataView, offset: number) => void {
+    const checks = this.#checks;
+    const one = (check: EnumCheck) => {
+      const at = check.offset;
+      const table = check.table;
+      if (table === undefined) {
+        return (view: DataView, offset: number) => {
+          const raw = view.getUint32(offset + at, true);
+          if (!check.values.includes(raw)) throw this.#invalid(check, raw);
+        };
       }
+      if (check.size === 1) {
+        return (view: DataView, offset: number) => {
+          const raw = view.getUint8(offset + at);
+          if (!(raw < table.length && table[raw] === 1)) throw this.#invalid(check, raw);
+        };
+      }
+      return (view: DataView, offset: number) => {
+        const raw = check.size === 2 ? view.getUint16(offset + at, true) : view.getUint32(offset + at, true);
+        if (!(raw < table.length && table[raw] === 1)) throw this.#invalid(check, raw);
+      };
+    };
+    if (checks.length === 0) return () => {};
+    if (checks.length === 1) return one(checks[0]);
+    if (checks.length === 2) {
+      const first = one(checks[0]);
+      const second = one(checks[1]);
+      return (view, offset) => {
+        first(view, offset);
+        second(view, offset);
+      };
     }
+    const all = checks.map(one);
+    return (view, offset) => {
+      for (let i = 0; i < all.length; i++) all[i](view, offset);
+    };
+  }
+
+  #invalid(check: EnumCheck, raw: number): InvalidEnumValueError {
+    return new InvalidEnumValueError(`${this.name}.${check.name} holds ${raw}, not one of ${check.values.join(", ")}`);
+  }
+
+  /** @internal */
+  pastEnd(bytes: Uint8Array, offset: number, length: number | undefined): Error {
+    if (!(bytes instanceof Uint8Array)) return new InvalidArgumentError(`${this.name}.wrapChecked: bytes must be a Uint8Array`);
+    return new TruncatedError(
+      `${this.name}: ${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`,
+    );
   }
 
   /** @internal */

@@ -100,6 +100,8 @@ const tools = [_]Tool{
     // ---- codecs ----
     // Golden vectors of the wire codec and Aeron flyweights (tests/wire_golden.test.ts).
     .{ .name = "zigbolt-wire-corpus", .path = "tools/wire_corpus.zig" },
+    // Encode and decode rates of the wire codec and Aeron flyweights (bench/codecs.ts).
+    .{ .name = "zigbolt-wire-rates", .path = "tools/wire_rates.zig" },
 
     // ---- typed messaging ----
     // Typed publisher / subscriber peer of the cross-process tests (tests/typed_*.test.ts).
