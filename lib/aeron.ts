@@ -545,6 +545,18 @@ export class ErrorFlyweight extends FrameFlyweight {
   }
 }
 
+let lastBytes: Uint8Array | undefined;
+let lastView: DataView = emptyView;
+
+/** A DataView over `bytes`, cached for the last array seen: checkFrame allocates nothing. */
+function viewOf(bytes: Uint8Array): DataView {
+  if (bytes !== lastBytes) {
+    lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    lastBytes = bytes;
+  }
+  return lastView;
+}
+
 /** Fixed header length of each frame type `checkFrame` knows. */
 export function headerLengthOf(frameType: number): number | undefined {
   switch (frameType) {
@@ -585,18 +597,18 @@ export function checkFrame(bytes: Uint8Array, offset = 0, length?: number): numb
     throw new TruncatedError(`${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`);
   }
   if (available < 8) throw new TruncatedError(`a frame needs 8 header bytes; ${available} are left`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, available);
-  const type = view.getUint16(6, true);
+  const view = viewOf(bytes);
+  const type = view.getUint16(offset + 6, true);
   const fixed = headerLengthOf(type);
   if (fixed === undefined) throw new InvalidEnumValueError(`unknown frame type ${type}`);
   if (available < fixed) throw new TruncatedError(`frame type ${type} needs ${fixed} header bytes; ${available} are left`);
-  const frameLength = view.getInt32(0, true);
+  const frameLength = view.getInt32(offset, true);
   const heartbeat = type === FrameType.data && frameLength === 0;
   if (!heartbeat && (frameLength < fixed || frameLength > available)) {
     throw new TruncatedError(`frame length ${frameLength} is outside [${fixed}, ${available}]`);
   }
   if (type === FrameType.error) {
-    const messageLength = view.getInt32(36, true);
+    const messageLength = view.getInt32(offset + 36, true);
     if (messageLength < 0 || messageLength > frameLength - fixed) {
       throw new IndexOutOfRangeError(`error message of ${messageLength} bytes runs past its ${frameLength}-byte frame`);
     }

@@ -334,8 +334,7 @@ class FlyweightCore {
   }
 
   set(values: Record<string, number | boolean>): this {
-    const self = this as unknown as Record<string, number | boolean>;
-    for (const field of this.#type.fields) self[field.name] = values[field.name];
+    this.#type.assign(this, values);
     const end = this.offset + this.#type.length;
     for (let i = this.offset + this.#type.fieldsLength; i < end; i++) this.view.setUint8(i, 0);
     return this;
@@ -348,10 +347,7 @@ class FlyweightCore {
   }
 
   toObject(): Record<string, number | boolean> {
-    const self = this as unknown as Record<string, number | boolean>;
-    const result: Record<string, number | boolean> = {};
-    for (const field of this.#type.fields) result[field.name] = self[field.name];
-    return result;
+    return this.#type.copy(this);
   }
 }
 
@@ -475,6 +471,10 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
   readonly length: number;
   readonly fields: readonly FieldLayout[];
   readonly fieldsLength: number;
+  /** @internal Writes every field of `values` through the flyweight's accessors. */
+  readonly assign: (flyweight: FlyweightCore, values: Record<string, number | boolean>) => void;
+  /** @internal A plain object of every field, read through the accessors. */
+  readonly copy: (flyweight: FlyweightCore) => Record<string, number | boolean>;
   readonly #Flyweight: new () => Flyweight<F>;
   readonly #checks: readonly EnumCheck[];
   readonly #offsets: ReadonlyMap<string, FieldLayout>;
@@ -486,6 +486,17 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
     this.length = length;
     this.fields = Object.freeze(fields.map((field) => Object.freeze(field)));
     this.fieldsLength = fields.reduce((sum, field) => sum + field.size, 0);
+    // Straight-line code per message type, so that the JIT sees one shape per property
+    // access (a loop over names would be megamorphic). Names are checked identifiers.
+    this.assign = new Function(
+      "flyweight",
+      "values",
+      fields.map((f) => `flyweight.${f.name} = values.${f.name};`).join("\n"),
+    ) as WireMessageType<F>["assign"];
+    this.copy = new Function(
+      "flyweight",
+      `return { ${fields.map((f) => `${f.name}: flyweight.${f.name}`).join(", ")} };`,
+    ) as WireMessageType<F>["copy"];
     this.#checks = fields.filter((field) => field.values !== undefined || field.type === "bool").map(enumCheckOf);
     this.#offsets = new Map(fields.map((field) => [field.name, field]));
     this.validateAt = this.#validator();

@@ -182,6 +182,36 @@ function wireTickCheckedDecode(ops: number): number {
   return acc[0];
 }
 
+function wireTickBatchEncode(values: TickObject[]) {
+  return (ops: number): number => {
+    for (let done = 0; done < ops; done += ringCount) {
+      values[done & (ringCount - 1)].volume = 100_000_000 + done;
+      TickMessage.encodeBatch(values, tickRing, 0);
+    }
+    return checksum(tickRing);
+  };
+}
+
+function wireTickBatchDecode(ops: number): number {
+  acc[0] = 0;
+  for (let done = 0; done < ops; done += ringCount) TickMessage.forEach(tickRing, 0, ringCount, batchReader);
+  return acc[0];
+}
+
+const batchReader = (t: typeof tickFlyweight) => {
+  acc[0] += t.timestampNs - t.price + t.volume + t.symbolId + t.side;
+};
+
+function wireOrderCheckedDecode(ops: number): number {
+  const o = orderFlyweight;
+  acc[0] = 0;
+  for (let i = 0; i < ops; i++) {
+    o.wrapChecked(orderRing, (i & (ringCount - 1)) * 48);
+    acc[0] += o.timestampNs + o.orderId + o.symbolId - o.price + o.quantity + o.side + o.orderType;
+  }
+  return acc[0];
+}
+
 function wireOrderEncode(ops: number): number {
   const o = orderFlyweight;
   for (let i = 0; i < ops; i++) {
@@ -227,6 +257,16 @@ function aeronEncode(ops: number): number {
     f.reservedValue = i;
   }
   return checksum(frameRing);
+}
+
+function aeronCheckedDecode(ops: number): number {
+  const f = frame;
+  acc[0] = 0;
+  for (let i = 0; i < ops; i++) {
+    f.wrapChecked(frameRing, (i & (ringCount - 1)) * 32, 32);
+    acc[0] += f.frameLength + f.flags + f.termOffset + f.sessionId + f.streamId + f.termId + f.reservedValue;
+  }
+  return acc[0];
 }
 
 function aeronDecode(ops: number): number {
@@ -329,10 +369,16 @@ function main(): void {
   emit(measure("wire", "TickMessage", "encode", 32, fastOps, wireTickEncode));
   emit(measure("wire", "TickMessage", "decode", 32, fastOps, wireTickDecode));
   emit(measure("wire", "TickMessage", "checked-decode", 32, fastOps, wireTickCheckedDecode));
+  const batch = Array.from({ length: ringCount }, (_, i) => fillTick(i, newTick()));
+  emit(measure("wire", "TickMessage", "batch-encode", 32, fastOps, wireTickBatchEncode(batch)));
+  emit(measure("wire", "TickMessage", "batch-decode", 32, fastOps, wireTickBatchDecode));
   emit(measure("wire", "OrderMessage", "encode", 48, fastOps, wireOrderEncode));
   emit(measure("wire", "OrderMessage", "decode", 48, fastOps, wireOrderDecode));
+  emit(measure("wire", "OrderMessage", "checked-decode", 48, fastOps, wireOrderCheckedDecode));
+  aeronEncode(ringCount);
   emit(measure("aeron", "DataHeader", "encode", 32, fastOps, aeronEncode));
   emit(measure("aeron", "DataHeader", "decode", 32, fastOps, aeronDecode));
+  emit(measure("aeron", "DataHeader", "checked-decode", 32, fastOps, aeronCheckedDecode));
   const average = (ring: Uint8Array[]) => Math.round(ring.reduce((n, b) => n + b.length, 0) / ring.length);
   emit(measure("json", "TickMessage", "encode", average(tickJson), slowOps, jsonEncode(fillTick, newTick())));
   emit(measure("json", "TickMessage", "decode", average(tickJson), slowOps, jsonDecode(tickJson, readTick)));
