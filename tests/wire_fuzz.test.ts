@@ -9,7 +9,7 @@ import {
   checkFrame,
   DataHeaderFlyweight,
   ErrorFlyweight,
-  FrameFlyweight,
+  type FrameFlyweight,
   FrameType,
   IndexOutOfRangeError,
   InvalidEnumValueError,
