@@ -98,5 +98,12 @@ export {
 } from "./lib/aeron.ts";
 
 // ---- typed messaging (docs/codecs.md) ----
-export { Publisher, RawPublisher, RawSubscriber, Subscriber, type TypedHandler } from "./lib/messaging.ts";
+export {
+  Publisher,
+  RawPublisher,
+  RawSubscriber,
+  Subscriber,
+  type TypedHandler,
+  ZeroCopyPublisher,
+} from "./lib/messaging.ts";
 export type { EndpointOptions } from "./lib/transport.ts";

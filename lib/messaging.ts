@@ -9,7 +9,11 @@
  */
 import type { Fragment } from "./fragment.ts";
 import { IpcChannel } from "./ipc_channel.ts";
-import { HandleClosedError, InvalidArgumentError, InvalidEnumValueError } from "./errors.ts";
+import { IpcWriter } from "./_ipc_writer.ts";
+import * as layout from "./_ipc_layout.ts";
+import { errorForStatus } from "./error_for_status.ts";
+import { HandleClosedError, InvalidArgumentError, InvalidEnumValueError, MessageTooLargeError } from "./errors.ts";
+import { Status } from "./status.ts";
 import type { FieldSpecs, Flyweight, MessageType, MessageValues } from "./wire.ts";
 
 /** Handler of a typed subscriber: a flyweight over the message in shared memory. */
@@ -222,6 +226,128 @@ export class RawSubscriber implements Disposable {
 
   close(): void {
     if (this.#ownsChannel) this.channel.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Publishes messages of one type with no copy and no FFI call per message: `tryClaim()`
+ * reserves the next frame in the channel's shared memory and points `message` at it; assign
+ * the fields, then `commit()`. The frame is written by JavaScript over the mapping
+ * (lib/_ipc_writer.ts), following the channel's publish algorithm, so any subscriber (Zig, C,
+ * Bun, Deno) reads it. It opens its own handle on the channel and holds the publisher role:
+ * do not also publish through another handle of the channel (PublisherExists).
+ *
+ * @example
+ * ```ts
+ * using ticks = new ZeroCopyPublisher("/ticks", TickMessage);
+ * if (ticks.tryClaim() === Status.Ok) {
+ *   ticks.message.price = 4_200_050_000_000;
+ *   ticks.message.side = Side.ask;
+ *   ticks.commit();
+ * }
+ * ```
+ */
+export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
+  readonly type: MessageType<F>;
+  /** The claimed message, in shared memory: valid from an Ok `tryClaim()` to `commit()`. */
+  readonly message: Flyweight<F>;
+  readonly #writer: IpcWriter;
+  readonly #paddingStart: number;
+  #claimed = false;
+
+  /** Opens channel `name` (it must exist) and takes its publisher role. */
+  constructor(name: string, type: MessageType<F>) {
+    this.type = type;
+    this.message = type.flyweight();
+    const last = type.fields[type.fields.length - 1];
+    this.#paddingStart = last.offset + last.size;
+    this.#writer = new IpcWriter(name);
+    if (type.length + layout.frameHeaderLength > this.#writer.termLength) {
+      this.#writer.close();
+      throw new MessageTooLargeError(
+        `${type.name} (${type.length} bytes) does not fit in a term of channel "${name}" (${this.#writer.termLength} bytes)`,
+      );
+    }
+  }
+
+  /** The channel name. */
+  get name(): string {
+    return this.#writer.name;
+  }
+
+  /**
+   * Reserves the next frame: `Status.Ok` (then assign `message`'s fields and `commit()`),
+   * `Status.BackPressure` (retry later), `Status.PeerDead` (now and then, once the subscriber
+   * has died) or `Status.CorruptChannel`. Every field must be assigned: the memory holds
+   * older frames' bytes (the padding is zeroed here).
+   */
+  tryClaim(): number {
+    if (this.#claimed) return Status.Ok;
+    if (this.#writer.closed) return Status.HandleClosed;
+    const status = this.#writer.claim(this.type.length);
+    if (status !== Status.Ok) return status;
+    this.#claimed = true;
+    const view = this.#writer.view;
+    const offset = this.#writer.payloadOffset;
+    this.message.wrapView(view, offset);
+    for (let i = this.#paddingStart; i < this.type.length; i++) view.setUint8(offset + i, 0);
+    return Status.Ok;
+  }
+
+  /** Makes the claimed message visible to the subscriber. */
+  commit(): void {
+    if (!this.#claimed) throw new InvalidArgumentError(`Cannot commit on "${this.name}": nothing is claimed`);
+    this.#claimed = false;
+    this.#writer.commit(this.type.typeId);
+  }
+
+  /** Gives the claim up: the subscriber sees nothing of it. */
+  abort(): void {
+    this.#claimed = false;
+    this.#writer.abort();
+  }
+
+  /** Claims (throwing BackPressureError, PeerDeadError, ...), sets every field, commits. */
+  send(values: MessageValues<F>): void {
+    const status = this.tryClaim();
+    if (status !== Status.Ok) throw errorForStatus(status, `Cannot publish ${this.type.name} on channel "${this.name}"`);
+    this.message.set(values);
+    this.commit();
+  }
+
+  /**
+   * Publishes a copy of `data` with `msgTypeId` through the same writer (the channel has one
+   * publisher: use this for frames of other types). `Status.Ok` or a negative status:
+   * BackPressure, EmptyMessage, MessageTooLarge, InvalidArgument (a claim is open, or
+   * msgTypeId is not an int32).
+   */
+  offerBytes(data: Uint8Array, msgTypeId: number): number {
+    if (this.#claimed || (msgTypeId | 0) !== msgTypeId) return Status.InvalidArgument;
+    if (this.#writer.closed) return Status.HandleClosed;
+    if (data.length === 0) return Status.EmptyMessage;
+    if (data.length > layout.payloadLengthMax || data.length + layout.frameHeaderLength > this.#writer.termLength) {
+      return Status.MessageTooLarge;
+    }
+    const status = this.#writer.claim(data.length);
+    if (status !== Status.Ok) return status;
+    this.#writer.bytes.set(data, this.#writer.payloadOffset);
+    this.#writer.commit(msgTypeId);
+    return Status.Ok;
+  }
+
+  /** Bytes published on the channel since it was created (the tail position). */
+  get position(): number {
+    return this.#writer.position;
+  }
+
+  /** Releases the publisher role and the mapping (a claim not committed is dropped). */
+  close(): void {
+    this.#claimed = false;
+    this.#writer.close();
   }
 
   [Symbol.dispose](): void {

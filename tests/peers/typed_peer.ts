@@ -1,11 +1,12 @@
 /**
  * The Bun and Deno side of the typed-messaging cross-process tests: the same modes, stream
  * and output as native/tools/typed_peer.zig (see there for the stream).
- *   typed_peer.ts publish <name> <count>
+ *   typed_peer.ts publish <name> <count>        Publisher: encode, then one FFI publish
+ *   typed_peer.ts publish-claim <name> <count>  ZeroCopyPublisher: claim, write in place, commit
  *   typed_peer.ts subscribe <name> <count>
  * @module
  */
-import { IpcChannel, OrderMessage, Publisher, Status, Subscriber, TickMessage } from "../../mod.ts";
+import { IpcChannel, OrderMessage, Publisher, Status, Subscriber, TickMessage, ZeroCopyPublisher } from "../../mod.ts";
 import type { Flyweight, MessageValues } from "../../mod.ts";
 
 type TickFields = typeof TickMessage extends { flyweight(): Flyweight<infer F> } ? F : never;
@@ -63,6 +64,34 @@ function publish(channel: IpcChannel, count: number): void {
   console.log(JSON.stringify({ role: "publisher", published: count, noise: noiseCount(count), ...counts }));
 }
 
+/** The same stream through the zero-copy publisher (noise through its offerBytes). */
+function publishClaimed(name: string, count: number): void {
+  const publisher = new ZeroCopyPublisher(name, TickMessage);
+  const order = new Uint8Array(OrderMessage.length);
+  const short = new Uint8Array(TickMessage.length - 1);
+  const counts = { backPressure: 0 };
+  const expected = { timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 };
+  const message = publisher.message;
+  const claim = () => publisher.tryClaim();
+  const offerOrder = () => publisher.offerBytes(order, OrderMessage.typeId);
+  const offerShort = () => publisher.offerBytes(short, TickMessage.typeId);
+  const raise = () => publisher.send(expected);
+  for (let i = 0; i < count; i++) {
+    tickOf(i, expected);
+    offerUntilDone(claim, counts, raise);
+    message.timestampNs = expected.timestampNs;
+    message.symbolId = expected.symbolId;
+    message.price = expected.price;
+    message.volume = expected.volume;
+    message.side = expected.side;
+    publisher.commit();
+    if (i % 97 === 0) offerUntilDone(offerOrder, counts, raise);
+    if (i % 194 === 0) offerUntilDone(offerShort, counts, raise);
+  }
+  console.log(JSON.stringify({ role: "publisher", published: count, noise: noiseCount(count), ...counts }));
+  publisher.close();
+}
+
 function subscribe(channel: IpcChannel, count: number): void {
   const subscriber = new Subscriber(channel, TickMessage);
   const expected = { timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 };
@@ -108,6 +137,7 @@ function subscribe(channel: IpcChannel, count: number): void {
 const [mode, name, countText] = process.argv.slice(2);
 const channel = await IpcChannel.openWhenReady({ name, timeoutMs: 10_000 });
 if (mode === "publish") publish(channel, Number(countText));
+else if (mode === "publish-claim") publishClaimed(name, Number(countText));
 else if (mode === "subscribe") subscribe(channel, Number(countText));
 else throw new Error(`unknown mode ${mode}`);
 channel.close();
