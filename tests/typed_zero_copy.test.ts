@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import {
   BackPressureError,
+  type Flyweight,
   InvalidArgumentError,
   IpcChannel,
   type MessageType,
@@ -19,6 +20,8 @@ import {
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
 import { startPositionsAt } from "./_positions.ts";
+import { bunPath, Child, root } from "./_processes.ts";
+import { tickOf } from "./peers/typed_peer.ts";
 
 function tickFields(i: number) {
   return { timestampNs: i * 3 + 1, symbolId: i & 0xffff, price: i % 2 ? -i : i, volume: i * 1000, side: i & 1 };
@@ -123,4 +126,27 @@ test("the tail crosses 4 GiB: a 64-bit store, and the reader follows", () => {
 
 test("a zero-copy publisher on a channel nobody created is NoSuchChannel", () => {
   assert.throws(() => new ZeroCopyPublisher(uniqueName("zero-copy-no-such"), TickMessage), NoSuchChannelError);
+});
+
+test("a zero-copy publisher killed with SIGKILL: every committed tick arrives whole, then PeerDead", async () => {
+  const name = uniqueName("zero-copy-kill");
+  using channel = IpcChannel.create({ name, termLength: 64 * 1024 });
+  const subscriber = new Subscriber(channel, TickMessage);
+  const publisher = new Child([bunPath, `${root}/tests/peers/typed_peer.ts`, "publish-claim", name, String(2 ** 31 - 1)]);
+  const expected = { timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 };
+  let next = 0;
+  const onTick = (tick: Flyweight<TickFields>) => {
+    tickOf(next, expected);
+    assert.deepEqual(tick.toObject(), expected, `tick ${next}`);
+    next++;
+  };
+  while (next < 50_000) {
+    subscriber.poll(onTick);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  publisher.kill("SIGKILL");
+  assert.equal((await publisher.exited).signal, "SIGKILL");
+  while (subscriber.poll(onTick, 2 ** 31 - 1) > 0);
+  assert.equal(channel.peerState("publisher"), "dead");
+  assert.ok(next >= 50_000);
 });

@@ -134,10 +134,12 @@ function subscribe(channel: IpcChannel, count: number): void {
   }));
 }
 
-const [mode, name, countText] = process.argv.slice(2);
-const channel = await IpcChannel.openWhenReady({ name, timeoutMs: 10_000 });
-if (mode === "publish") publish(channel, Number(countText));
-else if (mode === "publish-claim") publishClaimed(name, Number(countText));
-else if (mode === "subscribe") subscribe(channel, Number(countText));
-else throw new Error(`unknown mode ${mode}`);
-channel.close();
+if (import.meta.main) {
+  const [mode, name, countText] = process.argv.slice(2);
+  const channel = await IpcChannel.openWhenReady({ name, timeoutMs: 10_000 });
+  if (mode === "publish") publish(channel, Number(countText));
+  else if (mode === "publish-claim") publishClaimed(name, Number(countText));
+  else if (mode === "subscribe") subscribe(channel, Number(countText));
+  else throw new Error(`unknown mode ${mode}`);
+  channel.close();
+}
