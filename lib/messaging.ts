@@ -346,7 +346,10 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
 
   /** Releases the publisher role and the mapping (a claim not committed is dropped). */
   close(): void {
+    if (this.#writer.closed) return;
     this.#claimed = false;
+    // `message` must not keep pointing into memory that is about to be unmapped.
+    this.message.wrap(new Uint8Array(this.type.length));
     this.#writer.close();
   }
 

@@ -124,6 +124,22 @@ test("the tail crosses 4 GiB: a 64-bit store, and the reader follows", () => {
   assert.equal(channel.position, publisher.position);
 });
 
+test("after close, claims fail with a status and the message no longer points into the mapping", () => {
+  const name = uniqueName("zero-copy-close");
+  using _channel = IpcChannel.create({ name, termLength: 4096 });
+  const publisher = new ZeroCopyPublisher(name, TickMessage);
+  assert.equal(publisher.tryClaim(), Status.Ok);
+  publisher.close();
+  publisher.message.price = 5; // a private buffer now, not unmapped memory
+  assert.equal(publisher.tryClaim(), Status.HandleClosed);
+  assert.equal(publisher.offerBytes(new Uint8Array(8), 1), Status.HandleClosed);
+  assert.throws(() => publisher.commit(), InvalidArgumentError);
+  publisher.close();
+  // The role was released: another publisher may take it.
+  using again = new ZeroCopyPublisher(name, TickMessage);
+  assert.equal(again.tryClaim(), Status.Ok);
+});
+
 test("a zero-copy publisher on a channel nobody created is NoSuchChannel", () => {
   assert.throws(() => new ZeroCopyPublisher(uniqueName("zero-copy-no-such"), TickMessage), NoSuchChannelError);
 });
