@@ -23,7 +23,19 @@
  */
 import v8 from "node:v8";
 import { pack, unpack } from "msgpackr";
-import { DataFlags, DataHeaderFlyweight, FrameType, OrderMessage, TickMessage } from "../../mod.ts";
+import {
+  DataFlags,
+  DataHeaderFlyweight,
+  FrameType,
+  IpcChannel,
+  OrderMessage,
+  Publisher,
+  Status,
+  Subscriber,
+  TickMessage,
+  ZeroCopyPublisher,
+} from "../../mod.ts";
+import type { Flyweight, MessageType } from "../../mod.ts";
 import type { CodecRow } from "./_rows.ts";
 
 const quick = process.argv.includes("--quick");
@@ -327,6 +339,65 @@ function msgpackDecode(ring: Uint8Array[], read: (value: never) => number) {
 const readTick = (t: TickObject) => t.timestampNs - t.price + t.volume + t.symbolId + t.side;
 const readOrder = (o: OrderObject) => o.timestampNs + o.orderId + o.symbolId - o.price + o.quantity + o.side + o.orderType;
 
+// ---- typed messaging in one thread: publish a batch, poll it back ----
+
+const batchSize = 256;
+
+function typedLoop(
+  offer: (i: number) => void,
+  subscriber: Subscriber<TickFieldsOf>,
+): (ops: number) => number {
+  let delivered = 0;
+  const onTick = (t: TickFlyweight) => {
+    acc[0] += t.timestampNs - t.price + t.volume + t.symbolId + t.side;
+    delivered++;
+  };
+  return (ops: number): number => {
+    acc[0] = 0;
+    delivered = 0;
+    for (let i = 0; i < ops; i += batchSize) {
+      for (let j = 0; j < batchSize; j++) offer(i + j);
+      subscriber.poll(onTick, batchSize);
+    }
+    const expected = Math.ceil(ops / batchSize) * batchSize;
+    if (delivered !== expected) throw new Error(`typed loop: ${delivered} of ${expected} ticks delivered`);
+    return acc[0];
+  };
+}
+
+type TickFieldsOf = typeof TickMessage extends MessageType<infer F> ? F : never;
+type TickFlyweight = Flyweight<TickFieldsOf>;
+
+/** Publisher (encode into its buffer, one FFI publish) and subscriber on one channel. */
+function typedCopy(channel: IpcChannel, reader: IpcChannel): (ops: number) => number {
+  const publisher = new Publisher(channel, TickMessage);
+  const m = publisher.message;
+  return typedLoop((i) => {
+    m.timestampNs = 1_700_000_000_000_000 + i;
+    m.symbolId = i & 255;
+    m.price = 4_200_050_000_000 + (i & 0xffff);
+    m.volume = 100_000_000 + i;
+    m.side = i & 1;
+    if (publisher.offer() !== Status.Ok) throw new Error("typed publish: back-pressure within one term");
+  }, new Subscriber(reader, TickMessage));
+}
+
+/** ZeroCopyPublisher (claim, write in the mapping, commit) and subscriber on one channel. */
+function typedZeroCopy(name: string, reader: IpcChannel): [(ops: number) => number, ZeroCopyPublisher<TickFieldsOf>] {
+  const publisher = new ZeroCopyPublisher(name, TickMessage);
+  const m = publisher.message;
+  const body = typedLoop((i) => {
+    if (publisher.tryClaim() !== Status.Ok) throw new Error("zero-copy publish: back-pressure within one term");
+    m.timestampNs = 1_700_000_000_000_000 + i;
+    m.symbolId = i & 255;
+    m.price = 4_200_050_000_000 + (i & 0xffff);
+    m.volume = 100_000_000 + i;
+    m.side = i & 1;
+    publisher.commit();
+  }, new Subscriber(reader, TickMessage));
+  return [body, publisher];
+}
+
 /** Every decode must see exactly what was encoded: a wrong sum fails the run. */
 function verify(label: string, got: number, expected: number): void {
   if (got !== expected) throw new Error(`${label}: decoded sum ${got}, expected ${expected}`);
@@ -379,6 +450,22 @@ function main(): void {
   emit(measure("aeron", "DataHeader", "encode", 32, fastOps, aeronEncode));
   emit(measure("aeron", "DataHeader", "decode", 32, fastOps, aeronDecode));
   emit(measure("aeron", "DataHeader", "checked-decode", 32, fastOps, aeronCheckedDecode));
+  // Typed messaging, one thread: 256 ticks published, then polled back, per batch.
+  {
+    const name = `/zbt-codec-rates-${process.pid}`;
+    const channel = IpcChannel.create({ name, termLength: 1 << 20, replace: true });
+    const reader = IpcChannel.open({ name });
+    emit(measure("typed", "TickMessage", "publish+poll (Publisher)", 32, slowOps, typedCopy(channel, reader)));
+    channel.close();
+    reader.close();
+    const zeroCopy = IpcChannel.create({ name, termLength: 1 << 20, replace: true });
+    const zeroCopyReader = IpcChannel.open({ name });
+    const [body, publisher] = typedZeroCopy(name, zeroCopyReader);
+    emit(measure("typed", "TickMessage", "publish+poll (ZeroCopyPublisher)", 32, slowOps, body));
+    publisher.close();
+    zeroCopyReader.close();
+    zeroCopy.close();
+  }
   const average = (ring: Uint8Array[]) => Math.round(ring.reduce((n, b) => n + b.length, 0) / ring.length);
   emit(measure("json", "TickMessage", "encode", average(tickJson), slowOps, jsonEncode(fillTick, newTick())));
   emit(measure("json", "TickMessage", "decode", average(tickJson), slowOps, jsonDecode(tickJson, readTick)));
