@@ -162,6 +162,14 @@ const reserved = new Set([
   "toObject",
   "constructor",
   "__proto__",
+  // Object.prototype members: an accessor of that name would change how the flyweight behaves.
+  "valueOf",
+  "toString",
+  "toLocaleString",
+  "toJSON",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
 ]);
 
 /**
