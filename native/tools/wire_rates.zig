@@ -176,6 +176,33 @@ fn frameDecode(ops: u64) void {
     std.mem.doNotOptimizeAway(sum);
 }
 
+/// Typed messaging in one thread: 256 ticks published (Publisher), then polled back
+/// (Subscriber, checked view), per batch, on a channel of this process.
+var typed_publisher: zigbolt.Publisher(TickMessage) = undefined;
+var typed_subscriber: zigbolt.Subscriber(TickMessage) = undefined;
+
+const TypedSum = struct {
+    sum: u64 = 0,
+    count: u64 = 0,
+
+    fn onTick(self: *TypedSum, view: TickMessage.View) void {
+        self.sum +%= view.get(.timestamp_ns) +% view.get(.symbol_id) +% @as(u64, @bitCast(view.get(.price))) +%
+            view.get(.volume) +% @intFromEnum(view.get(.side));
+        self.count += 1;
+    }
+};
+
+fn typedPublishPoll(ops: u64) void {
+    var state: TypedSum = .{};
+    var i: u64 = 0;
+    while (i < ops) : (i += 256) {
+        for (0..256) |j| typed_publisher.offer(&tickOf(i + j)) catch unreachable;
+        _ = typed_subscriber.poll(&state, TypedSum.onTick, 256) catch unreachable;
+    }
+    if (state.count != (ops + 255) / 256 * 256) unreachable;
+    std.mem.doNotOptimizeAway(state.sum);
+}
+
 const Cell = struct {
     codec: []const u8,
     message: []const u8,
@@ -196,6 +223,7 @@ const cells = [_]Cell{
     .{ .codec = "aeron", .message = "DataHeader", .operation = "encode", .bytes = 32, .body = frameEncode },
     .{ .codec = "aeron", .message = "DataHeader", .operation = "decode", .bytes = 32, .body = frameViewDecode },
     .{ .codec = "aeron", .message = "DataHeader", .operation = "checked-decode", .bytes = 32, .body = frameDecode },
+    .{ .codec = "typed", .message = "TickMessage", .operation = "publish+poll (Publisher)", .bytes = 32, .body = typedPublishPoll },
 };
 
 pub fn main() !void {
@@ -204,6 +232,13 @@ pub fn main() !void {
     const args = try std.process.argsAlloc(arena.allocator());
     const quick = args.len > 1 and std.mem.eql(u8, args[1], "--quick");
     const config: Config = if (quick) .{ .ops = 2_000_000, .runs = 3 } else .{ .ops = 50_000_000, .runs = 7 };
+
+    var name_buffer: [64]u8 = undefined;
+    const name = try std.fmt.bufPrint(&name_buffer, "/zbt-wire-rates-{d}", .{std.c.getpid()});
+    typed_publisher = .init(try zigbolt.IpcChannel.create(name, .{ .term_length = 1 << 20, .replace = true }));
+    defer typed_publisher.close();
+    typed_subscriber = .init(try zigbolt.IpcChannel.open(name, .{}));
+    defer typed_subscriber.close();
 
     // The decode cells read what the encode cells would write.
     tickEncode(ring_count);
