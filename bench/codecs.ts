@@ -22,7 +22,7 @@ import process from "node:process";
 import type { CodecRow, CodecRuntime } from "./codecs/_rows.ts";
 import { describeMachine, type MachineInfo } from "./_machine.ts";
 import { waitForQuiet } from "./_quiet.ts";
-import { root, tools } from "./_runtimes.ts";
+import { root } from "./_runtimes.ts";
 import { runForOutput } from "./_spawn.ts";
 import { renderTable } from "./_table.ts";
 
@@ -35,6 +35,10 @@ interface Program {
   readonly command: string[];
 }
 
+/** Bun and Deno from scripts/_bootstrap.sh ($BUN, $DENO), else this checkout's node_modules. */
+const bun = process.env.BUN ?? `${root}/node_modules/.bin/bun`;
+const deno = process.env.DENO ?? `${root}/node_modules/.bin/deno`;
+
 function programs(quick: boolean): Program[] {
   const flag = quick ? ["--quick"] : [];
   const scripts = [`${root}/bench/codecs/_wire_rates.ts`];
@@ -43,8 +47,8 @@ function programs(quick: boolean): Program[] {
   const list: Program[] = [{ label: "zigbolt-wire-rates", command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag] }];
   for (const script of scripts) {
     const name = path.basename(script);
-    list.push({ label: `${name} (Bun)`, command: [tools.bun, script, ...flag] });
-    list.push({ label: `${name} (Deno)`, command: [tools.deno, "run", "-A", script, ...flag] });
+    list.push({ label: `${name} (Bun)`, command: [bun, script, ...flag] });
+    list.push({ label: `${name} (Deno)`, command: [deno, "run", "-A", script, ...flag] });
   }
   return list;
 }
