@@ -140,6 +140,18 @@ test "a million hostile buffers through every checked decoder: only typed errors
         try outcomes.count(messages.TickMessage.decodeBatch(bytes, &batch));
         try outcomes.count(protocol.checkFrame(bytes));
         try outcomes.count(protocol.errorMessage(bytes));
+        inline for (.{
+            protocol.DataHeader,
+            protocol.StatusMessage,
+            protocol.Nak,
+            protocol.Setup,
+            protocol.RttMeasurement,
+            protocol.ErrorHeader,
+        }) |Frame| {
+            if (protocol.wrapConst(Frame, bytes)) |frame| {
+                std.mem.doNotOptimizeAway(frame.frame_length);
+            } else |err| try std.testing.expectEqual(error.Truncated, err);
+        }
         if (protocol.checkFrame(bytes)) |_| {
             const header = try protocol.wrapConst(protocol.FrameHeader, bytes);
             // What checkFrame promises: the frame (or a heartbeat's header) lies in the bytes.
