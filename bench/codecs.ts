@@ -44,7 +44,10 @@ function programs(quick: boolean): Program[] {
   const scripts = [`${root}/bench/codecs/_wire_rates.ts`];
   const sbe = `${root}/bench/codecs/_sbe_rates.ts`;
   if (fs.existsSync(sbe)) scripts.push(sbe);
-  const list: Program[] = [{ label: "zigbolt-wire-rates", command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag] }];
+  const list: Program[] = [{
+    label: "zigbolt-wire-rates",
+    command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag],
+  }];
   for (const script of scripts) {
     const name = path.basename(script);
     list.push({ label: `${name} (Bun)`, command: [bun, script, ...flag] });
@@ -78,7 +81,9 @@ function millions(value: number | undefined): string {
 }
 
 function find(rows: CodecRow[], codec: string, message: string, operation: string, runtime: CodecRuntime) {
-  return rows.find((r) => r.codec === codec && r.message === message && r.operation === operation && r.runtime === runtime);
+  return rows.find((r) =>
+    r.codec === codec && r.message === message && r.operation === operation && r.runtime === runtime
+  );
 }
 
 /** One table per message: a line per codec and operation, a column per runtime. */
@@ -89,7 +94,9 @@ function messageTables(rows: CodecRow[]): string[] {
     const lines = [...new Set(ofMessage.map((r) => `${r.codec}\u0000${r.operation}`))];
     const body = lines.map((key) => {
       const [codec, operation] = key.split("\u0000");
-      const cells = runtimes.map((runtime) => millions(find(ofMessage, codec, message, operation, runtime)?.perSecond));
+      const cells = runtimes.map((runtime) =>
+        millions(find(ofMessage, codec, message, operation, runtime)?.perSecond)
+      );
       const deno = find(ofMessage, codec, message, operation, "deno");
       const any = ofMessage.find((r) => r.codec === codec && r.operation === operation)!;
       return [
@@ -163,7 +170,14 @@ function checkTargets(rows: CodecRow[]): CodecTarget[] {
     const bytes = row?.heapBytesPerOp;
     targets.push(
       bytes === undefined
-        ? { target: `Deno TickMessage ${operation}: no allocation per message`, value: null, limit: 8, direction: "at most", pass: false, detail: "not measured" }
+        ? {
+          target: `Deno TickMessage ${operation}: no allocation per message`,
+          value: null,
+          limit: 8,
+          direction: "at most",
+          pass: false,
+          detail: "not measured",
+        }
         : {
           target: `Deno TickMessage ${operation}: no allocation per message`,
           value: bytes,
@@ -243,7 +257,10 @@ async function main(): Promise<number> {
   for (const table of tables) console.log(table);
   if (!quick) {
     const file = path.join(root, "bench", "results", "codecs.json");
-    writeFile(file.replace(/\.json$/, ".md"), `# Codec benchmarks: last run\n\n\`\`\`\n${tables.join("\n")}\n\`\`\`\n`);
+    writeFile(
+      file.replace(/\.json$/, ".md"),
+      `# Codec benchmarks: last run\n\n\`\`\`\n${tables.join("\n")}\n\`\`\`\n`,
+    );
     writeFile(file, `${JSON.stringify({ schema: 1, machine, rows, targets, failures }, null, 2)}\n`);
     console.log(`Results: ${path.relative(process.cwd(), file)}`);
   }

@@ -185,7 +185,9 @@ export class IpcWriter {
   /** Reloads the head: the room is what lies below head + 2 terms. */
   #reloadRoom(): number {
     // Only we store the tail: another value is a stranger's (CorruptChannel, as in Zig).
-    if ((Atomics.load(this.#header, layout.tailLowWord) >>> 0) !== this.#tailLow) return Status.CorruptChannel;
+    if ((Atomics.load(this.#header, layout.tailLowWord) >>> 0) !== this.#tailLow) {
+      return Status.CorruptChannel;
+    }
     const headLow = Atomics.load(this.#header, layout.headLowWord) >>> 0;
     const behind = (this.#tailLow - headLow) >>> 0;
     if (behind > layout.termCount * this.termLength || (behind & 7) !== 0) return Status.CorruptChannel;

@@ -8,7 +8,12 @@
  * exact over the whole range.
  * @module
  */
-import { IndexOutOfRangeError, InvalidArgumentError, InvalidEnumValueError, TruncatedError } from "./errors.ts";
+import {
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+  InvalidEnumValueError,
+  TruncatedError,
+} from "./errors.ts";
 
 /** Frame types (the `type` field, u16 at offset 6). */
 export const FrameType = {
@@ -28,7 +33,13 @@ export const FrameType = {
 } as const;
 
 /** DATA frame flags. */
-export const DataFlags = { begin: 0x80, end: 0x40, beginAndEnd: 0xc0, endOfStream: 0x20, revoked: 0x10 } as const;
+export const DataFlags = {
+  begin: 0x80,
+  end: 0x40,
+  beginAndEnd: 0xc0,
+  endOfStream: 0x20,
+  revoked: 0x10,
+} as const;
 /** Status message flags. */
 export const StatusFlags = { sendSetup: 0x80, endOfStream: 0x40 } as const;
 /** Setup flags. */
@@ -163,7 +174,9 @@ export class FrameFlyweight {
 
   #checkInt64(at: number): void {
     if (!((at >>> 0) === at && at + 8 <= this.#headerLength)) {
-      throw new InvalidArgumentError(`no 64-bit field at offset ${at} of a ${this.#headerLength}-byte header`);
+      throw new InvalidArgumentError(
+        `no 64-bit field at offset ${at} of a ${this.#headerLength}-byte header`,
+      );
     }
   }
 
@@ -536,7 +549,9 @@ export class ErrorFlyweight extends FrameFlyweight {
     }
     const start = this.offset + ErrorFlyweight.headerLength;
     if (start + bytes.length > this.view.byteLength) {
-      throw new IndexOutOfRangeError(`an error frame of ${40 + bytes.length} bytes does not fit in the buffer`);
+      throw new IndexOutOfRangeError(
+        `an error frame of ${40 + bytes.length} bytes does not fit in the buffer`,
+      );
     }
     for (let i = 0; i < bytes.length; i++) this.view.setUint8(start + i, bytes[i]);
     this.errorStringLength = bytes.length;
@@ -590,18 +605,26 @@ export function headerLengthOf(frameType: number): number | undefined {
  * ```
  */
 export function checkFrame(bytes: Uint8Array, offset = 0, length?: number): number {
-  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError("checkFrame: bytes must be a Uint8Array");
-  if ((offset >>> 0) !== offset) throw new InvalidArgumentError(`checkFrame: offset ${offset} is not an index`);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new InvalidArgumentError("checkFrame: bytes must be a Uint8Array");
+  }
+  if ((offset >>> 0) !== offset) {
+    throw new InvalidArgumentError(`checkFrame: offset ${offset} is not an index`);
+  }
   const available = length === undefined ? bytes.byteLength - offset : length;
   if (!(available >= 0 && offset + available <= bytes.byteLength)) {
-    throw new TruncatedError(`${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`);
+    throw new TruncatedError(
+      `${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`,
+    );
   }
   if (available < 8) throw new TruncatedError(`a frame needs 8 header bytes; ${available} are left`);
   const view = viewOf(bytes);
   const type = view.getUint16(offset + 6, true);
   const fixed = headerLengthOf(type);
   if (fixed === undefined) throw new InvalidEnumValueError(`unknown frame type ${type}`);
-  if (available < fixed) throw new TruncatedError(`frame type ${type} needs ${fixed} header bytes; ${available} are left`);
+  if (available < fixed) {
+    throw new TruncatedError(`frame type ${type} needs ${fixed} header bytes; ${available} are left`);
+  }
   const frameLength = view.getInt32(offset, true);
   const heartbeat = type === FrameType.data && frameLength === 0;
   if (!heartbeat && (frameLength < fixed || frameLength > available)) {
@@ -610,7 +633,9 @@ export function checkFrame(bytes: Uint8Array, offset = 0, length?: number): numb
   if (type === FrameType.error) {
     const messageLength = view.getInt32(offset + 36, true);
     if (messageLength < 0 || messageLength > frameLength - fixed) {
-      throw new IndexOutOfRangeError(`error message of ${messageLength} bytes runs past its ${frameLength}-byte frame`);
+      throw new IndexOutOfRangeError(
+        `error message of ${messageLength} bytes runs past its ${frameLength}-byte frame`,
+      );
     }
   }
   return type;
@@ -624,9 +649,12 @@ export const aeronTermLengthMax = 1024 * 1024 * 1024;
 
 /** log2(termLength); InvalidArgumentError unless a power of two in [64 KiB, 1 GiB]. */
 export function positionBitsToShift(termLength: number): number {
-  const valid = Number.isInteger(termLength) && termLength >= aeronTermLengthMin && termLength <= aeronTermLengthMax &&
+  const valid = Number.isInteger(termLength) && termLength >= aeronTermLengthMin &&
+    termLength <= aeronTermLengthMax &&
     (termLength & (termLength - 1)) === 0;
-  if (!valid) throw new InvalidArgumentError(`term length ${termLength} is not a power of two in [64 KiB, 1 GiB]`);
+  if (!valid) {
+    throw new InvalidArgumentError(`term length ${termLength} is not a power of two in [64 KiB, 1 GiB]`);
+  }
   return 31 - Math.clz32(termLength);
 }
 
@@ -640,7 +668,12 @@ export function positionBitsToShift(termLength: number): number {
  * computePosition(7, 128, bits, 5); // 2 * 65536 + 128
  * ```
  */
-export function computePosition(termId: number, termOffset: number, positionBitsToShift: number, initialTermId: number): number {
+export function computePosition(
+  termId: number,
+  termOffset: number,
+  positionBitsToShift: number,
+  initialTermId: number,
+): number {
   const termCount = (termId - initialTermId) | 0;
   return termCount * 2 ** positionBitsToShift + termOffset;
 }
@@ -657,7 +690,11 @@ export function computePositionBigInt(
 }
 
 /** Where term `termId` begins. */
-export function computeTermBeginPosition(termId: number, positionBitsToShift: number, initialTermId: number): number {
+export function computeTermBeginPosition(
+  termId: number,
+  positionBitsToShift: number,
+  initialTermId: number,
+): number {
   return computePosition(termId, 0, positionBitsToShift, initialTermId);
 }
 
@@ -674,7 +711,10 @@ export function computeTermIdFromPosition(
 }
 
 /** The offset of `position` within its term. */
-export function computeTermOffsetFromPosition(position: number | bigint, positionBitsToShift: number): number {
+export function computeTermOffsetFromPosition(
+  position: number | bigint,
+  positionBitsToShift: number,
+): number {
   if (typeof position === "bigint") return Number(position & ((1n << BigInt(positionBitsToShift)) - 1n));
   const termLength = 2 ** positionBitsToShift;
   return position - Math.floor(position / termLength) * termLength;

@@ -12,7 +12,12 @@ import { IpcChannel } from "./ipc_channel.ts";
 import { IpcWriter } from "./_ipc_writer.ts";
 import * as layout from "./_ipc_layout.ts";
 import { errorForStatus } from "./error_for_status.ts";
-import { HandleClosedError, InvalidArgumentError, InvalidEnumValueError, MessageTooLargeError } from "./errors.ts";
+import {
+  HandleClosedError,
+  InvalidArgumentError,
+  InvalidEnumValueError,
+  MessageTooLargeError,
+} from "./errors.ts";
 import { Status } from "./status.ts";
 import type { FieldSpecs, Flyweight, MessageType, MessageValues } from "./wire.ts";
 
@@ -45,7 +50,9 @@ export class Publisher<F extends FieldSpecs> implements Disposable {
 
   /** Publishes on `channel`; `close()` closes the channel only if `ownsChannel`. */
   constructor(channel: IpcChannel, type: MessageType<F>, ownsChannel = false) {
-    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("Publisher: channel must be an IpcChannel");
+    if (!(channel instanceof IpcChannel)) {
+      throw new InvalidArgumentError("Publisher: channel must be an IpcChannel");
+    }
     this.channel = channel;
     this.type = type;
     this.#bytes = new Uint8Array(type.length);
@@ -109,7 +116,9 @@ export class Subscriber<F extends FieldSpecs> implements Disposable {
 
   /** Subscribes on `channel`; `close()` closes the channel only if `ownsChannel`. */
   constructor(channel: IpcChannel, type: MessageType<F>, ownsChannel = false) {
-    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("Subscriber: channel must be an IpcChannel");
+    if (!(channel instanceof IpcChannel)) {
+      throw new InvalidArgumentError("Subscriber: channel must be an IpcChannel");
+    }
     this.channel = channel;
     this.type = type;
     this.#flyweight = type.flyweight();
@@ -140,7 +149,9 @@ export class Subscriber<F extends FieldSpecs> implements Disposable {
    */
   poll(handler: TypedHandler<F>, limit?: number): number {
     if (typeof handler !== "function") throw new InvalidArgumentError("Subscriber.poll: need a handler");
-    if (this.channel.closed) throw new HandleClosedError(`Cannot poll channel "${this.channel.name}": it is closed`);
+    if (this.channel.closed) {
+      throw new HandleClosedError(`Cannot poll channel "${this.channel.name}": it is closed`);
+    }
     this.#handler = handler;
     this.#delivered = 0;
     try {
@@ -175,7 +186,9 @@ export class RawPublisher implements Disposable {
   readonly #ownsChannel: boolean;
 
   constructor(channel: IpcChannel, ownsChannel = false) {
-    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("RawPublisher: channel must be an IpcChannel");
+    if (!(channel instanceof IpcChannel)) {
+      throw new InvalidArgumentError("RawPublisher: channel must be an IpcChannel");
+    }
     this.channel = channel;
     this.#ownsChannel = ownsChannel;
   }
@@ -214,7 +227,9 @@ export class RawSubscriber implements Disposable {
   readonly #ownsChannel: boolean;
 
   constructor(channel: IpcChannel, ownsChannel = false) {
-    if (!(channel instanceof IpcChannel)) throw new InvalidArgumentError("RawSubscriber: channel must be an IpcChannel");
+    if (!(channel instanceof IpcChannel)) {
+      throw new InvalidArgumentError("RawSubscriber: channel must be an IpcChannel");
+    }
     this.channel = channel;
     this.#ownsChannel = ownsChannel;
   }
@@ -314,7 +329,9 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
   /** Claims (throwing BackPressureError, PeerDeadError, ...), sets every field, commits. */
   send(values: MessageValues<F>): void {
     const status = this.tryClaim();
-    if (status !== Status.Ok) throw errorForStatus(status, `Cannot publish ${this.type.name} on channel "${this.name}"`);
+    if (status !== Status.Ok) {
+      throw errorForStatus(status, `Cannot publish ${this.type.name} on channel "${this.name}"`);
+    }
     this.message.set(values);
     this.commit();
   }
@@ -329,7 +346,10 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
     if (this.#claimed || (msgTypeId | 0) !== msgTypeId) return Status.InvalidArgument;
     if (this.#writer.closed) return Status.HandleClosed;
     if (data.length === 0) return Status.EmptyMessage;
-    if (data.length > layout.payloadLengthMax || data.length + layout.frameHeaderLength > this.#writer.termLength) {
+    if (
+      data.length > layout.payloadLengthMax ||
+      data.length + layout.frameHeaderLength > this.#writer.termLength
+    ) {
       return Status.MessageTooLarge;
     }
     const status = this.#writer.claim(data.length);

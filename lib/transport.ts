@@ -79,12 +79,20 @@ export class Transport implements Disposable {
    * using ticks = transport.publisher(TickMessage, "/ticks", { create: true });
    * ```
    */
-  publisher<F extends FieldSpecs>(type: MessageType<F>, name: string, options: EndpointOptions = {}): Publisher<F> {
+  publisher<F extends FieldSpecs>(
+    type: MessageType<F>,
+    name: string,
+    options: EndpointOptions = {},
+  ): Publisher<F> {
     return new Publisher(this.#channelFor(name, options), type, true);
   }
 
   /** A typed subscriber on channel `name`, which it owns. */
-  subscriber<F extends FieldSpecs>(type: MessageType<F>, name: string, options: EndpointOptions = {}): Subscriber<F> {
+  subscriber<F extends FieldSpecs>(
+    type: MessageType<F>,
+    name: string,
+    options: EndpointOptions = {},
+  ): Subscriber<F> {
     return new Subscriber(this.#channelFor(name, options), type, true);
   }
 

@@ -11,7 +11,12 @@
  * `getBigInt` / `setBigInt`, which are exact for the whole 64-bit range.
  * @module
  */
-import { BufferTooSmallError, InvalidArgumentError, InvalidEnumValueError, TruncatedError } from "./errors.ts";
+import {
+  BufferTooSmallError,
+  InvalidArgumentError,
+  InvalidEnumValueError,
+  TruncatedError,
+} from "./errors.ts";
 
 /** Scalar field types. */
 export type ScalarType = "u8" | "i8" | "u16" | "i16" | "u32" | "i32" | "u64" | "i64" | "f32" | "f64" | "bool";
@@ -47,7 +52,9 @@ export type FieldValue<T extends FieldType> = T extends "bool" ? boolean : numbe
 export type MessageValues<F extends FieldSpecs> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 
 /** Names of the 64-bit fields of `F`, the ones with BigInt accessors. */
-export type Int64Field<F extends FieldSpecs> = { [K in keyof F]: F[K] extends "u64" | "i64" ? K : never }[keyof F];
+export type Int64Field<F extends FieldSpecs> = {
+  [K in keyof F]: F[K] extends "u64" | "i64" ? K : never;
+}[keyof F];
 
 /** One field's place in the layout. */
 export interface FieldLayout {
@@ -204,7 +211,9 @@ export function enumOf(type: "u8" | "u16" | "u32", values: Readonly<Record<strin
  */
 export function defineMessage<const F extends FieldSpecs>(definition: MessageDefinition<F>): MessageType<F> {
   const { name, typeId } = definition;
-  if (typeof name !== "string" || name === "") throw new InvalidArgumentError("defineMessage: give the message a name");
+  if (typeof name !== "string" || name === "") {
+    throw new InvalidArgumentError("defineMessage: give the message a name");
+  }
   if ((typeId | 0) !== typeId) {
     throw new InvalidArgumentError(`defineMessage ${name}: typeId ${typeId} is not a 32-bit integer`);
   }
@@ -217,7 +226,9 @@ export function defineMessage<const F extends FieldSpecs>(definition: MessageDef
     );
   }
   if (length > messageLengthMax) {
-    throw new InvalidArgumentError(`defineMessage ${name}: ${length} bytes is over the ${messageLengthMax}-byte limit`);
+    throw new InvalidArgumentError(
+      `defineMessage ${name}: ${length} bytes is over the ${messageLengthMax}-byte limit`,
+    );
   }
   return new WireMessageType<F>(name, typeId, length, layouts);
 }
@@ -233,22 +244,30 @@ function layoutOf(name: string, fields: FieldSpecs): FieldLayout[] {
       throw new InvalidArgumentError(`defineMessage ${name}: "${field}" cannot be a field name`);
     }
     if (typeof spec === "string") {
-      if (!(spec in sizes)) throw new InvalidArgumentError(`defineMessage ${name}: field ${field} has unknown type ${spec}`);
+      if (!(spec in sizes)) {
+        throw new InvalidArgumentError(`defineMessage ${name}: field ${field} has unknown type ${spec}`);
+      }
       layouts.push({ name: field, type: spec, offset, size: sizes[spec] });
     } else {
       const valid = spec && (spec.type === "u8" || spec.type === "u16" || spec.type === "u32") &&
         typeof spec.values === "object";
-      if (!valid) throw new InvalidArgumentError(`defineMessage ${name}: field ${field}: use enumOf("u8", {...})`);
+      if (!valid) {
+        throw new InvalidArgumentError(`defineMessage ${name}: field ${field}: use enumOf("u8", {...})`);
+      }
       const values = Object.values(spec.values);
       const max = 2 ** (8 * sizes[spec.type]) - 1;
       if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 0 || v > max)) {
-        throw new InvalidArgumentError(`defineMessage ${name}: enum field ${field} needs values within ${spec.type}`);
+        throw new InvalidArgumentError(
+          `defineMessage ${name}: enum field ${field} needs values within ${spec.type}`,
+        );
       }
       layouts.push({ name: field, type: spec.type, offset, size: sizes[spec.type], values });
     }
     offset += layouts[layouts.length - 1].size;
   }
-  if (layouts.length === 0) throw new InvalidArgumentError(`defineMessage ${name}: a message needs at least one field`);
+  if (layouts.length === 0) {
+    throw new InvalidArgumentError(`defineMessage ${name}: a message needs at least one field`);
+  }
   return layouts;
 }
 
@@ -294,7 +313,9 @@ class FlyweightCore {
   }
 
   #viewOf(bytes: Uint8Array): void {
-    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${this.#type.name}.wrap: bytes must be a Uint8Array`);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`${this.#type.name}.wrap: bytes must be a Uint8Array`);
+    }
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#bytes = bytes;
   }
@@ -336,8 +357,9 @@ class FlyweightCore {
 
   setBigInt(field: string, value: bigint): this {
     const layout = this.#type.int64(field);
-    if (layout.type === "u64") this.view.setBigUint64(this.offset + layout.offset, BigInt.asUintN(64, value), true);
-    else this.view.setBigInt64(this.offset + layout.offset, BigInt.asIntN(64, value), true);
+    if (layout.type === "u64") {
+      this.view.setBigUint64(this.offset + layout.offset, BigInt.asUintN(64, value), true);
+    } else this.view.setBigInt64(this.offset + layout.offset, BigInt.asIntN(64, value), true);
     return this;
   }
 
@@ -359,7 +381,10 @@ class FlyweightCore {
   }
 }
 
-type Accessor = { get(this: FlyweightCore): number | boolean; set(this: FlyweightCore, value: number | boolean): void };
+type Accessor = {
+  get(this: FlyweightCore): number | boolean;
+  set(this: FlyweightCore, value: number | boolean): void;
+};
 
 /** Getter and setter of one field at a fixed offset (little-endian). */
 function accessorOf(layout: FieldLayout): Accessor {
@@ -505,7 +530,9 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
       "flyweight",
       `return { ${fields.map((f) => `${f.name}: flyweight.${f.name}`).join(", ")} };`,
     ) as WireMessageType<F>["copy"];
-    this.#checks = fields.filter((field) => field.values !== undefined || field.type === "bool").map(enumCheckOf);
+    this.#checks = fields.filter((field) => field.values !== undefined || field.type === "bool").map(
+      enumCheckOf,
+    );
     this.#offsets = new Map(fields.map((field) => [field.name, field]));
     this.validateAt = this.#validator();
     const type = this as unknown as WireMessageType<FieldSpecs>;
@@ -550,7 +577,12 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
 
   decodeBatch(bytes: Uint8Array, offset = 0, count?: number): MessageValues<F>[] {
     const result: MessageValues<F>[] = [];
-    this.forEach(bytes, offset, count ?? this.#wholeCount(bytes, offset), (message) => result.push(message.toObject()));
+    this.forEach(
+      bytes,
+      offset,
+      count ?? this.#wholeCount(bytes, offset),
+      (message) => result.push(message.toObject()),
+    );
     return result;
   }
 
@@ -563,7 +595,9 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
     if (!Number.isInteger(count) || count < 0) {
       throw new InvalidArgumentError(`${this.name}: count ${count} must be an integer >= 0`);
     }
-    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${this.name}: bytes must be a Uint8Array`);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`${this.name}: bytes must be a Uint8Array`);
+    }
     if (!(Number.isInteger(offset) && offset >= 0 && offset + count * this.length <= bytes.byteLength)) {
       throw new TruncatedError(
         `${this.name}: ${count} messages of ${this.length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`,
@@ -622,12 +656,16 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
   }
 
   #invalid(check: EnumCheck, raw: number): InvalidEnumValueError {
-    return new InvalidEnumValueError(`${this.name}.${check.name} holds ${raw}, not one of ${check.values.join(", ")}`);
+    return new InvalidEnumValueError(
+      `${this.name}.${check.name} holds ${raw}, not one of ${check.values.join(", ")}`,
+    );
   }
 
   /** @internal */
   pastEnd(bytes: Uint8Array, offset: number, length: number | undefined): Error {
-    if (!(bytes instanceof Uint8Array)) return new InvalidArgumentError(`${this.name}.wrapChecked: bytes must be a Uint8Array`);
+    if (!(bytes instanceof Uint8Array)) {
+      return new InvalidArgumentError(`${this.name}.wrapChecked: bytes must be a Uint8Array`);
+    }
     return new TruncatedError(
       `${this.name}: ${length} bytes at offset ${offset} run past the ${bytes.byteLength}-byte buffer`,
     );
@@ -654,7 +692,9 @@ class WireMessageType<F extends FieldSpecs> implements MessageType<F> {
   }
 
   #fits(bytes: Uint8Array, offset: number, count: number): void {
-    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${this.name}: bytes must be a Uint8Array`);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`${this.name}: bytes must be a Uint8Array`);
+    }
     if (!(Number.isInteger(offset) && offset >= 0)) {
       throw new InvalidArgumentError(`${this.name}: offset ${offset} must be an integer >= 0`);
     }

@@ -227,10 +227,24 @@ export function valueOf(field: Field, s: number, c: number, j: number): Value {
   if (kind === "bool") return c === 2 ? true : c < 2 ? false : (r & 1n) === 1n;
   if (kind === "enum") {
     const values = field.values!;
-    return c < 2 ? values[0] : c === 2 ? values[values.length - 1] : values[Number(r % BigInt(values.length))];
+    return c < 2
+      ? values[0]
+      : c === 2
+      ? values[values.length - 1]
+      : values[Number(r % BigInt(values.length))];
   }
-  if (kind === "f64") return c === 0 ? 0 : c === 1 ? -Number.MAX_VALUE : c === 2 ? Number.MAX_VALUE : Number(BigInt.asIntN(32, r)) / 1024;
-  if (kind === "f32") return c === 0 ? 0 : c === 1 ? -f32Max : c === 2 ? f32Max : Number(BigInt.asIntN(16, r)) / 8;
+  if (kind === "f64") {
+    return c === 0
+      ? 0
+      : c === 1
+      ? -Number.MAX_VALUE
+      : c === 2
+      ? Number.MAX_VALUE
+      : Number(BigInt.asIntN(32, r)) / 1024;
+  }
+  if (kind === "f32") {
+    return c === 0 ? 0 : c === 1 ? -f32Max : c === 2 ? f32Max : Number(BigInt.asIntN(16, r)) / 8;
+  }
   const width = bits[kind];
   const signed = kind.startsWith("i");
   const big = c === 0
@@ -306,7 +320,9 @@ export function writeCorpus(): Uint8Array {
 
 export function readCorpus(data: Uint8Array): CorpusRecord[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (!magic.every((b, i) => data[i] === b) || view.getUint32(4, true) !== 1) throw new Error("not a corpus file");
+  if (!magic.every((b, i) => data[i] === b) || view.getUint32(4, true) !== 1) {
+    throw new Error("not a corpus file");
+  }
   const count = view.getUint32(8, true);
   const records: CorpusRecord[] = [];
   let at = 12;

@@ -32,7 +32,10 @@ import {
 import { test } from "./_harness.ts";
 
 /** Builds a frame from [byteOffset, kind, value] entries, little-endian, as Aeron documents. */
-function frame(length: number, fields: Array<[number, "u8" | "u16" | "i32" | "i64", number | bigint]>): Uint8Array {
+function frame(
+  length: number,
+  fields: Array<[number, "u8" | "u16" | "i32" | "i64", number | bigint]>,
+): Uint8Array {
   const bytes = new Uint8Array(length);
   for (const [at, kind, value] of fields) {
     const little = kind === "i64" ? BigInt.asUintN(64, BigInt(value)) : BigInt.asUintN(32, BigInt(value));
@@ -82,7 +85,14 @@ test("status, NAK, setup and RTT frames assembled by hand read back field by fie
   ]));
   assert.equal(sm.flags, StatusFlags.sendSetup);
   assert.deepEqual(
-    [sm.sessionId, sm.streamId, sm.consumptionTermId, sm.consumptionTermOffset, sm.receiverWindowLength, sm.receiverId],
+    [
+      sm.sessionId,
+      sm.streamId,
+      sm.consumptionTermId,
+      sm.consumptionTermOffset,
+      sm.receiverWindowLength,
+      sm.receiverId,
+    ],
     [11, 12, 13, 14, 15, -16],
   );
   const nak = new NakFlyweight().wrapChecked(frame(28, [
@@ -94,7 +104,13 @@ test("status, NAK, setup and RTT frames assembled by hand read back field by fie
     [20, "i32", 24],
     [24, "i32", 25],
   ]));
-  assert.deepEqual([nak.sessionId, nak.streamId, nak.termId, nak.termOffset, nak.length], [21, 22, 23, 24, 25]);
+  assert.deepEqual([nak.sessionId, nak.streamId, nak.termId, nak.termOffset, nak.length], [
+    21,
+    22,
+    23,
+    24,
+    25,
+  ]);
   const setup = new SetupFlyweight().wrapChecked(frame(40, [
     [0, "i32", 40],
     [5, "u8", 0x40],
@@ -146,7 +162,13 @@ test("an error frame assembled by hand carries its message; one written by the f
   const error = new ErrorFlyweight().wrapChecked(bytes);
   assert.equal(error.errorMessage(), "oops!");
   assert.ok(error.hasGroupTag);
-  assert.deepEqual([error.sessionId, error.streamId, error.receiverId, error.groupTag, error.errorCode], [1, 2, 3, 4, 5]);
+  assert.deepEqual([error.sessionId, error.streamId, error.receiverId, error.groupTag, error.errorCode], [
+    1,
+    2,
+    3,
+    4,
+    5,
+  ]);
   const written = new Uint8Array(45);
   const out = new ErrorFlyweight().wrap(written).init();
   out.sessionId = 1;

@@ -79,7 +79,15 @@ test("a transport makes typed and raw endpoints by channel name, and they own th
   publisher.send({ timestampNs: 1, orderId: 2, symbolId: 3, price: 4, quantity: 5, side: 1, orderType: 2 });
   const got: unknown[] = [];
   assert.equal(subscriber.poll((order) => got.push(order.toObject())), 1);
-  assert.deepEqual(got, [{ timestampNs: 1, orderId: 2, symbolId: 3, price: 4, quantity: 5, side: 1, orderType: 2 }]);
+  assert.deepEqual(got, [{
+    timestampNs: 1,
+    orderId: 2,
+    symbolId: 3,
+    price: 4,
+    quantity: 5,
+    side: 1,
+    orderType: 2,
+  }]);
   subscriber.close();
   assert.ok(subscriber.channel.closed);
   assert.throws(() => subscriber.poll(() => {}), HandleClosedError);

@@ -24,7 +24,13 @@ import { bunPath, Child, root } from "./_processes.ts";
 import { tickOf } from "./peers/typed_peer.ts";
 
 function tickFields(i: number) {
-  return { timestampNs: i * 3 + 1, symbolId: i & 0xffff, price: i % 2 ? -i : i, volume: i * 1000, side: i & 1 };
+  return {
+    timestampNs: i * 3 + 1,
+    symbolId: i & 0xffff,
+    price: i % 2 ? -i : i,
+    volume: i * 1000,
+    side: i & 1,
+  };
 }
 
 type TickFields = typeof TickMessage extends MessageType<infer F> ? F : never;
@@ -75,7 +81,15 @@ test("a claim is invisible until commit, an aborted claim never appears, padding
   assert.equal(channel.poll(() => seen.push(-1)), 0, "nothing before commit");
   publisher.abort();
   assert.equal(publisher.tryClaim(), Status.Ok);
-  publisher.message.set({ timestampNs: 1, orderId: 2, symbolId: 3, price: 4, quantity: 5, side: 1, orderType: 2 });
+  publisher.message.set({
+    timestampNs: 1,
+    orderId: 2,
+    symbolId: 3,
+    price: 4,
+    quantity: 5,
+    side: 1,
+    orderType: 2,
+  });
   publisher.commit();
   assert.throws(() => publisher.commit(), InvalidArgumentError);
   channel.pollFragments((f) => {
@@ -141,14 +155,23 @@ test("after close, claims fail with a status and the message no longer points in
 });
 
 test("a zero-copy publisher on a channel nobody created is NoSuchChannel", () => {
-  assert.throws(() => new ZeroCopyPublisher(uniqueName("zero-copy-no-such"), TickMessage), NoSuchChannelError);
+  assert.throws(
+    () => new ZeroCopyPublisher(uniqueName("zero-copy-no-such"), TickMessage),
+    NoSuchChannelError,
+  );
 });
 
 test("a zero-copy publisher killed with SIGKILL: every committed tick arrives whole, then PeerDead", async () => {
   const name = uniqueName("zero-copy-kill");
   using channel = IpcChannel.create({ name, termLength: 64 * 1024 });
   const subscriber = new Subscriber(channel, TickMessage);
-  const publisher = new Child([bunPath, `${root}/tests/peers/typed_peer.ts`, "publish-claim", name, String(2 ** 31 - 1)]);
+  const publisher = new Child([
+    bunPath,
+    `${root}/tests/peers/typed_peer.ts`,
+    "publish-claim",
+    name,
+    String(2 ** 31 - 1),
+  ]);
   const expected = { timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 };
   let next = 0;
   const onTick = (tick: Flyweight<TickFields>) => {

@@ -42,10 +42,49 @@ test("TickMessage and OrderMessage have the documented offsets and lengths", () 
 
 test("a tick encodes to the documented little-endian bytes", () => {
   const bytes = new Uint8Array(32).fill(0xee);
-  TickMessage.encode({ timestampNs: 0x0002030405060708, symbolId: 0x0a0b0c0d, price: -2, volume: 5, side: Side.ask }, bytes);
+  TickMessage.encode({
+    timestampNs: 0x0002030405060708,
+    symbolId: 0x0a0b0c0d,
+    price: -2,
+    volume: 5,
+    side: Side.ask,
+  }, bytes);
   assert.deepEqual(
     Array.from(bytes),
-    [8, 7, 6, 5, 4, 3, 2, 0, 0x0d, 0x0c, 0x0b, 0x0a, 0xfe, 255, 255, 255, 255, 255, 255, 255, 5, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
+    [
+      8,
+      7,
+      6,
+      5,
+      4,
+      3,
+      2,
+      0,
+      0x0d,
+      0x0c,
+      0x0b,
+      0x0a,
+      0xfe,
+      255,
+      255,
+      255,
+      255,
+      255,
+      255,
+      255,
+      5,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+    ],
   );
 });
 
@@ -76,7 +115,10 @@ test("a flyweight reads and writes in place at any offset, without padding gaps"
 
 test("u64 and i64 extremes are exact through the BigInt accessors", () => {
   const tick = TickMessage.flyweight().wrap(new Uint8Array(32));
-  tick.setBigInt("timestampNs", 2n ** 64n - 1n).setBigInt("price", -(2n ** 63n)).setBigInt("volume", 2n ** 63n);
+  tick.setBigInt("timestampNs", 2n ** 64n - 1n).setBigInt("price", -(2n ** 63n)).setBigInt(
+    "volume",
+    2n ** 63n,
+  );
   assert.equal(tick.getBigInt("timestampNs"), 2n ** 64n - 1n);
   assert.equal(tick.getBigInt("price"), -(2n ** 63n));
   assert.equal(tick.getBigInt("volume"), 2n ** 63n);
@@ -101,7 +143,10 @@ test("checked decode rejects short buffers and bad enum bytes with typed errors"
   assert.throws(() => OrderMessage.decode(bytes), InvalidEnumValueError);
   assert.throws(() => TickMessage.flyweight().wrapChecked(bytes, 0, 31), TruncatedError);
   assert.throws(() => TickMessage.flyweight().wrapChecked(bytes, 40, 32), TruncatedError);
-  assert.throws(() => TickMessage.encode({ timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 }, bytes, 20), BufferTooSmallError);
+  assert.throws(
+    () => TickMessage.encode({ timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 }, bytes, 20),
+    BufferTooSmallError,
+  );
   // wrap checks bounds too (but not enums).
   assert.throws(() => TickMessage.flyweight().wrap(bytes, 17), TruncatedError);
   assert.equal(OrderMessage.flyweight().wrap(bytes).orderType, 3);
@@ -157,13 +202,28 @@ test("a message declared in a few lines gets offsets, accessors and checks", () 
 test("defineMessage refuses bad declarations", () => {
   assert.throws(() => defineMessage({ name: "X", typeId: 1.5, fields: { a: "u8" } }), InvalidArgumentError);
   assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: {} }), InvalidArgumentError);
-  assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { a: "u128" as "u8" } }), InvalidArgumentError);
+  assert.throws(
+    () => defineMessage({ name: "X", typeId: 1, fields: { a: "u128" as "u8" } }),
+    InvalidArgumentError,
+  );
   assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { wrap: "u8" } }), InvalidArgumentError);
-  assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { valueOf: "u8" } }), InvalidArgumentError);
+  assert.throws(
+    () => defineMessage({ name: "X", typeId: 1, fields: { valueOf: "u8" } }),
+    InvalidArgumentError,
+  );
   assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { "a-b": "u8" } }), InvalidArgumentError);
-  assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { a: "u64" }, length: 12 }), InvalidArgumentError);
-  assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { a: "u64" }, length: 4096 }), InvalidArgumentError);
-  assert.throws(() => defineMessage({ name: "X", typeId: 1, fields: { a: enumOf("u8", { big: 256 }) } }), InvalidArgumentError);
+  assert.throws(
+    () => defineMessage({ name: "X", typeId: 1, fields: { a: "u64" }, length: 12 }),
+    InvalidArgumentError,
+  );
+  assert.throws(
+    () => defineMessage({ name: "X", typeId: 1, fields: { a: "u64" }, length: 4096 }),
+    InvalidArgumentError,
+  );
+  assert.throws(
+    () => defineMessage({ name: "X", typeId: 1, fields: { a: enumOf("u8", { big: 256 }) } }),
+    InvalidArgumentError,
+  );
 });
 
 test("batches encode back to back and decode only whole, valid runs", () => {

@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import { checkFrame, ErrorFlyweight, type MessageType } from "../mod.ts";
 import { test } from "./_harness.ts";
 import { Child, root } from "./_processes.ts";
-import { caseCount, encodeCase, errorMessageOf, expectedValues, readCorpus, schemas, writeCorpus } from "./_wire_corpus.ts";
+import {
+  caseCount,
+  encodeCase,
+  errorMessageOf,
+  expectedValues,
+  readCorpus,
+  schemas,
+  writeCorpus,
+} from "./_wire_corpus.ts";
 import { OrderMessage, TickMessage } from "../mod.ts";
 import { QuoteMessage } from "./_wire_corpus.ts";
 
@@ -50,7 +58,10 @@ test("TypeScript decodes the Zig-encoded corpus field by field and re-encodes it
       }
       const flyweight = schema.wrap(bytes);
       schema.fields.forEach((field, j) => {
-        assert.ok(same(field.get(flyweight), expected[j]), `${where}: ${field.name} ${field.get(flyweight)} != ${expected[j]}`);
+        assert.ok(
+          same(field.get(flyweight), expected[j]),
+          `${where}: ${field.name} ${field.get(flyweight)} != ${expected[j]}`,
+        );
       });
       if (schema.frame?.error) {
         assert.equal(new ErrorFlyweight().wrapChecked(bytes).errorMessage(), errorMessageOf(c), where);

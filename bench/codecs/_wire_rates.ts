@@ -146,7 +146,15 @@ function fillOrder(i: number, o: OrderObject): OrderObject {
 }
 
 const newTick = (): TickObject => ({ timestampNs: 0, symbolId: 0, price: 0, volume: 0, side: 0 });
-const newOrder = (): OrderObject => ({ timestampNs: 0, orderId: 0, symbolId: 0, price: 0, quantity: 0, side: 0, orderType: 0 });
+const newOrder = (): OrderObject => ({
+  timestampNs: 0,
+  orderId: 0,
+  symbolId: 0,
+  price: 0,
+  quantity: 0,
+  side: 0,
+  orderType: 0,
+});
 
 function checksum(bytes: Uint8Array): number {
   let sum = 0;
@@ -312,7 +320,9 @@ function jsonEncode(fill: (i: number, value: never) => unknown, value: object) {
 function jsonDecode(ring: Uint8Array[], read: (value: never) => number) {
   return (ops: number): number => {
     acc[0] = 0;
-    for (let i = 0; i < ops; i++) acc[0] += read(JSON.parse(decoder.decode(ring[i & (ringCount - 1)])) as never);
+    for (let i = 0; i < ops; i++) {
+      acc[0] += read(JSON.parse(decoder.decode(ring[i & (ringCount - 1)])) as never);
+    }
     return acc[0];
   };
 }
@@ -337,7 +347,8 @@ function msgpackDecode(ring: Uint8Array[], read: (value: never) => number) {
 }
 
 const readTick = (t: TickObject) => t.timestampNs - t.price + t.volume + t.symbolId + t.side;
-const readOrder = (o: OrderObject) => o.timestampNs + o.orderId + o.symbolId - o.price + o.quantity + o.side + o.orderType;
+const readOrder = (o: OrderObject) =>
+  o.timestampNs + o.orderId + o.symbolId - o.price + o.quantity + o.side + o.orderType;
 
 // ---- typed messaging in one thread: publish a batch, poll it back ----
 
@@ -383,11 +394,16 @@ function typedCopy(channel: IpcChannel, reader: IpcChannel): (ops: number) => nu
 }
 
 /** ZeroCopyPublisher (claim, write in the mapping, commit) and subscriber on one channel. */
-function typedZeroCopy(name: string, reader: IpcChannel): [(ops: number) => number, ZeroCopyPublisher<TickFieldsOf>] {
+function typedZeroCopy(
+  name: string,
+  reader: IpcChannel,
+): [(ops: number) => number, ZeroCopyPublisher<TickFieldsOf>] {
   const publisher = new ZeroCopyPublisher(name, TickMessage);
   const m = publisher.message;
   const body = typedLoop((i) => {
-    if (publisher.tryClaim() !== Status.Ok) throw new Error("zero-copy publish: back-pressure within one term");
+    if (publisher.tryClaim() !== Status.Ok) {
+      throw new Error("zero-copy publish: back-pressure within one term");
+    }
     m.timestampNs = 1_700_000_000_000_000 + i;
     m.symbolId = i & 255;
     m.price = 4_200_050_000_000 + (i & 0xffff);
@@ -455,7 +471,9 @@ function main(): void {
     const name = `/zbt-codec-rates-${process.pid}`;
     const channel = IpcChannel.create({ name, termLength: 1 << 20, replace: true });
     const reader = IpcChannel.open({ name });
-    emit(measure("typed", "TickMessage", "publish+poll (Publisher)", 32, slowOps, typedCopy(channel, reader)));
+    emit(
+      measure("typed", "TickMessage", "publish+poll (Publisher)", 32, slowOps, typedCopy(channel, reader)),
+    );
     channel.close();
     reader.close();
     const zeroCopy = IpcChannel.create({ name, termLength: 1 << 20, replace: true });
@@ -469,12 +487,52 @@ function main(): void {
   const average = (ring: Uint8Array[]) => Math.round(ring.reduce((n, b) => n + b.length, 0) / ring.length);
   emit(measure("json", "TickMessage", "encode", average(tickJson), slowOps, jsonEncode(fillTick, newTick())));
   emit(measure("json", "TickMessage", "decode", average(tickJson), slowOps, jsonDecode(tickJson, readTick)));
-  emit(measure("msgpackr", "TickMessage", "encode", average(tickPack), slowOps, msgpackEncode(fillTick, newTick())));
-  emit(measure("msgpackr", "TickMessage", "decode", average(tickPack), slowOps, msgpackDecode(tickPack, readTick)));
-  emit(measure("json", "OrderMessage", "encode", average(orderJson), slowOps, jsonEncode(fillOrder, newOrder())));
-  emit(measure("json", "OrderMessage", "decode", average(orderJson), slowOps, jsonDecode(orderJson, readOrder)));
-  emit(measure("msgpackr", "OrderMessage", "encode", average(orderPack), slowOps, msgpackEncode(fillOrder, newOrder())));
-  emit(measure("msgpackr", "OrderMessage", "decode", average(orderPack), slowOps, msgpackDecode(orderPack, readOrder)));
+  emit(
+    measure(
+      "msgpackr",
+      "TickMessage",
+      "encode",
+      average(tickPack),
+      slowOps,
+      msgpackEncode(fillTick, newTick()),
+    ),
+  );
+  emit(
+    measure(
+      "msgpackr",
+      "TickMessage",
+      "decode",
+      average(tickPack),
+      slowOps,
+      msgpackDecode(tickPack, readTick),
+    ),
+  );
+  emit(
+    measure("json", "OrderMessage", "encode", average(orderJson), slowOps, jsonEncode(fillOrder, newOrder())),
+  );
+  emit(
+    measure("json", "OrderMessage", "decode", average(orderJson), slowOps, jsonDecode(orderJson, readOrder)),
+  );
+  emit(
+    measure(
+      "msgpackr",
+      "OrderMessage",
+      "encode",
+      average(orderPack),
+      slowOps,
+      msgpackEncode(fillOrder, newOrder()),
+    ),
+  );
+  emit(
+    measure(
+      "msgpackr",
+      "OrderMessage",
+      "decode",
+      average(orderPack),
+      slowOps,
+      msgpackDecode(orderPack, readOrder),
+    ),
+  );
   // The sink is printed to stderr so that no result is provably unused.
   console.error(`sink ${sink % 1000}`);
 }

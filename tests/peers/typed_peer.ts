@@ -6,7 +6,15 @@
  *   typed_peer.ts subscribe <name> <count>
  * @module
  */
-import { IpcChannel, OrderMessage, Publisher, Status, Subscriber, TickMessage, ZeroCopyPublisher } from "../../mod.ts";
+import {
+  IpcChannel,
+  OrderMessage,
+  Publisher,
+  Status,
+  Subscriber,
+  TickMessage,
+  ZeroCopyPublisher,
+} from "../../mod.ts";
 import type { Flyweight, MessageValues } from "../../mod.ts";
 
 type TickFields = typeof TickMessage extends { flyweight(): Flyweight<infer F> } ? F : never;
