@@ -293,7 +293,6 @@ pub fn Message(comptime Value_: type, comptime options: Options) type {
                 }
             }
         }
-
     };
 }
 
