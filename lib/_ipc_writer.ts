@@ -117,46 +117,50 @@ export class IpcWriter {
    * before `commit`. `length` must be 1..termLength - 8 (checked by the caller).
    */
   claim(length: number): number {
+    if (this.#closed) return Status.HandleClosed;
     const frameBytes = (length + layout.frameHeaderLength + 7) & ~7;
     const offset = this.#tailLow & this.#mask;
     const padding = frameBytes > this.termLength - offset ? this.termLength - offset : 0;
     if (padding + frameBytes > this.#room) {
-      const status = this.#reloadRoom();
+      const status = this.#makeRoom(padding + frameBytes);
       if (status !== Status.Ok) return status;
-      if (padding + frameBytes > this.#room) return this.#backPressured();
     }
-    this.#backPressureStreak = 0;
-    const termIndex = this.#termIndexOf(this.#tailLow, this.#tailHigh);
     this.#claimPadding = padding;
     this.#claimFrameBytes = frameBytes;
     this.#claimLength = length;
-    if (padding === 0) {
-      this.#claimIndex = termIndex;
-      this.#claimOffset = offset;
-    } else {
-      this.#claimIndex = termIndex === layout.termCount - 1 ? 0 : termIndex + 1;
-      this.#claimOffset = 0;
-    }
+    this.#claimIndex = this.#termIndexOf(this.#tailLow + padding, this.#tailHigh);
+    this.#claimOffset = padding === 0 ? offset : 0;
+    return Status.Ok;
+  }
+
+  /** The slow path of `claim`: reload the head; back-pressure if there is still no room. */
+  #makeRoom(bytes: number): number {
+    const status = this.#reloadRoom();
+    if (status !== Status.Ok) return status;
+    if (bytes > this.#room) return this.#backPressured();
+    this.#backPressureStreak = 0;
     return Status.Ok;
   }
 
   /** Publishes the claimed frame: padding frame if any, msg_type_id, length, then the tail. */
   commit(msgTypeId: number): void {
     const padding = this.#claimPadding;
-    if (padding !== 0) {
-      const words = this.#termWords[this.#termIndexOf(this.#tailLow, this.#tailHigh)];
-      const at = (this.#tailLow & this.#mask) >> 2;
-      words[at + 1] = 0;
-      // Atomics are sequentially consistent: at least the release v1 asks for.
-      Atomics.store(words, at, -padding);
-    }
+    if (padding !== 0) this.#writePadding(padding);
     const words = this.#termWords[this.#claimIndex];
     const at = this.#claimOffset >> 2;
     words[at + 1] = msgTypeId;
+    // Atomics are sequentially consistent: at least the release v1 asks for.
     Atomics.store(words, at, this.#claimLength);
     this.#room -= padding + this.#claimFrameBytes;
     this.#advance(padding + this.#claimFrameBytes);
     this.#claimIndex = -1;
+  }
+
+  #writePadding(padding: number): void {
+    const words = this.#termWords[this.#termIndexOf(this.#tailLow, this.#tailHigh)];
+    const at = (this.#tailLow & this.#mask) >> 2;
+    words[at + 1] = 0;
+    Atomics.store(words, at, -padding);
   }
 
   /** Drops the claim: nothing was made visible. */
@@ -206,12 +210,14 @@ export class IpcWriter {
 
   #advance(bytes: number): void {
     const low = this.#tailLow + bytes;
-    if (low < twoTo32) {
-      this.#tailLow = low;
-      // Release (Atomics are seq-cst): the frames below the new tail are complete.
-      Atomics.store(this.#header, layout.tailLowWord, low | 0);
-      return;
-    }
+    if (low >= twoTo32) return this.#advanceHigh(low);
+    this.#tailLow = low;
+    // Release (Atomics are seq-cst): the frames below the new tail are complete.
+    Atomics.store(this.#header, layout.tailLowWord, low | 0);
+  }
+
+  /** Crossing a 4 GiB boundary: one 64-bit store. */
+  #advanceHigh(low: number): void {
     this.#tailLow = low - twoTo32;
     this.#tailHigh += 1;
     const tail = (BigInt(this.#tailHigh) << 32n) | BigInt(this.#tailLow);

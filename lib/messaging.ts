@@ -272,6 +272,8 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
   readonly message: Flyweight<F>;
   readonly #writer: IpcWriter;
   readonly #paddingStart: number;
+  readonly #length: number;
+  readonly #typeId: number;
   #claimed = false;
 
   /** Opens channel `name` (it must exist) and takes its publisher role. */
@@ -280,6 +282,8 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
     this.message = type.flyweight();
     const last = type.fields[type.fields.length - 1];
     this.#paddingStart = last.offset + last.size;
+    this.#length = type.length;
+    this.#typeId = type.typeId;
     this.#writer = new IpcWriter(name);
     if (type.length + layout.frameHeaderLength > this.#writer.termLength) {
       this.#writer.close();
@@ -302,22 +306,31 @@ export class ZeroCopyPublisher<F extends FieldSpecs> implements Disposable {
    */
   tryClaim(): number {
     if (this.#claimed) return Status.Ok;
-    if (this.#writer.closed) return Status.HandleClosed;
-    const status = this.#writer.claim(this.type.length);
+    const writer = this.#writer;
+    const status = writer.claim(this.#length);
     if (status !== Status.Ok) return status;
     this.#claimed = true;
-    const view = this.#writer.view;
-    const offset = this.#writer.payloadOffset;
-    this.message.wrapView(view, offset);
-    for (let i = this.#paddingStart; i < this.type.length; i++) view.setUint8(offset + i, 0);
+    this.message.wrapView(writer.view, writer.payloadOffset);
+    if (this.#paddingStart !== this.#length) this.#zeroPadding();
     return Status.Ok;
+  }
+
+  #zeroPadding(): void {
+    const view = this.message.view;
+    const offset = this.message.offset;
+    for (let i = this.#paddingStart; i < this.#length; i++) view.setUint8(offset + i, 0);
   }
 
   /** Makes the claimed message visible to the subscriber. */
   commit(): void {
-    if (!this.#claimed) throw new InvalidArgumentError(`Cannot commit on "${this.name}": nothing is claimed`);
+    if (!this.#claimed) this.#nothingClaimed();
     this.#claimed = false;
-    this.#writer.commit(this.type.typeId);
+    this.#writer.commit(this.#typeId);
+  }
+
+  /** Out of line, so that commit() stays small enough to inline into the caller's loop. */
+  #nothingClaimed(): never {
+    throw new InvalidArgumentError(`Cannot commit on "${this.name}": nothing is claimed`);
   }
 
   /** Gives the claim up: the subscriber sees nothing of it. */
