@@ -73,6 +73,28 @@ export { type DutyCycleStats, DutyCycleTracker } from "./lib/agent_duty_cycle.ts
 export { AgentCounterType } from "./lib/agent_counters.ts";
 
 // ---- codecs (docs/codecs.md) ----
+export {
+  defineMessage,
+  enumOf,
+  type EnumType,
+  type FieldLayout,
+  type FieldSpecs,
+  type FieldType,
+  type FieldValue,
+  type Flyweight,
+  type FlyweightBase,
+  type Int64Field,
+  type MessageDefinition,
+  messageLengthMax,
+  type MessageType,
+  type MessageValues,
+  OrderMessage,
+  OrderSide,
+  OrderType,
+  type ScalarType,
+  Side,
+  TickMessage,
+} from "./lib/wire.ts";
 
 // sbe
 export {
@@ -104,5 +126,43 @@ export {
 export * as fix from "./lib/sbe/fix.ts";
 
 // ---- Aeron wire flyweights (docs/codecs.md) ----
+export {
+  aeronTermLengthMax,
+  aeronTermLengthMin,
+  checkFrame,
+  computePosition,
+  computePositionBigInt,
+  computeTermBeginPosition,
+  computeTermIdFromPosition,
+  computeTermOffsetFromPosition,
+  DataFlags,
+  DataHeaderFlyweight,
+  ErrorFlags,
+  ErrorFlyweight,
+  errorMessageLengthMax,
+  FrameFlyweight,
+  FrameType,
+  headerLengthOf,
+  indexByPosition,
+  indexByTerm,
+  NakFlyweight,
+  positionBitsToShift,
+  protocolVersion,
+  RttFlags,
+  RttMeasurementFlyweight,
+  SetupFlags,
+  SetupFlyweight,
+  StatusFlags,
+  StatusMessageFlyweight,
+} from "./lib/aeron.ts";
 
 // ---- typed messaging (docs/codecs.md) ----
+export {
+  Publisher,
+  RawPublisher,
+  RawSubscriber,
+  Subscriber,
+  type TypedHandler,
+  ZeroCopyPublisher,
+} from "./lib/messaging.ts";
+export type { EndpointOptions } from "./lib/transport.ts";

@@ -3,6 +3,8 @@
  * @module
  */
 import { IpcChannel } from "./ipc_channel.ts";
+import { Publisher, RawPublisher, RawSubscriber, Subscriber } from "./messaging.ts";
+import type { FieldSpecs, MessageType } from "./wire.ts";
 import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
@@ -18,6 +20,12 @@ export interface TransportOptions {
   hugepages?: boolean;
   /** Default false. */
   mlock?: boolean;
+}
+
+/** Options of the Transport's publisher and subscriber factories. */
+export interface EndpointOptions {
+  /** Create the channel (true) or open one that exists (false, the default). */
+  create?: boolean;
 }
 
 /**
@@ -61,6 +69,45 @@ export class Transport implements Disposable {
   openChannel(name: string): IpcChannel {
     const handle = native().symbols.zigbolt_transport_ipc_open(this.#live("open", name), nameBytes(name));
     return IpcChannel.fromHandle(name, handle, `Cannot open channel "${name}"`);
+  }
+
+  /**
+   * A typed publisher on channel `name`, which it owns (closes on close()).
+   *
+   * @example
+   * ```ts
+   * using ticks = transport.publisher(TickMessage, "/ticks", { create: true });
+   * ```
+   */
+  publisher<F extends FieldSpecs>(
+    type: MessageType<F>,
+    name: string,
+    options: EndpointOptions = {},
+  ): Publisher<F> {
+    return new Publisher(this.#channelFor(name, options), type, true);
+  }
+
+  /** A typed subscriber on channel `name`, which it owns. */
+  subscriber<F extends FieldSpecs>(
+    type: MessageType<F>,
+    name: string,
+    options: EndpointOptions = {},
+  ): Subscriber<F> {
+    return new Subscriber(this.#channelFor(name, options), type, true);
+  }
+
+  /** A raw publisher on channel `name`, which it owns. */
+  rawPublisher(name: string, options: EndpointOptions = {}): RawPublisher {
+    return new RawPublisher(this.#channelFor(name, options), true);
+  }
+
+  /** A raw subscriber on channel `name`, which it owns. */
+  rawSubscriber(name: string, options: EndpointOptions = {}): RawSubscriber {
+    return new RawSubscriber(this.#channelFor(name, options), true);
+  }
+
+  #channelFor(name: string, options: EndpointOptions): IpcChannel {
+    return options?.create ? this.createChannel(name) : this.openChannel(name);
   }
 
   /** Closes the transport; channels it made stay open until closed themselves. */

@@ -102,6 +102,10 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-agents-measure", .path = "tools/agents_measure.zig" },
 
     // ---- codecs ----
+    // Golden vectors of the wire codec and Aeron flyweights (tests/wire_golden.test.ts).
+    .{ .name = "zigbolt-wire-corpus", .path = "tools/wire_corpus.zig" },
+    // Encode and decode rates of the wire codec and Aeron flyweights (bench/codecs.ts).
+    .{ .name = "zigbolt-wire-rates", .path = "tools/wire_rates.zig" },
 
     // sbe
     .{ .name = "zigbolt-sbe-corpus", .path = "tools/sbe_corpus.zig" },
@@ -109,4 +113,6 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-sbe-bench", .path = "tools/sbe_bench.zig" },
 
     // ---- typed messaging ----
+    // Typed publisher / subscriber peer of the cross-process tests (tests/typed_*.test.ts).
+    .{ .name = "zigbolt-typed-peer", .path = "tools/typed_peer.zig" },
 };

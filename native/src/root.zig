@@ -52,13 +52,26 @@ pub const CompositeAgent = agent.CompositeAgent;
 pub const DutyCycleTracker = agent.DutyCycleTracker;
 
 // ---- codecs (docs/codecs.md) ----
+pub const wire = @import("codec/wire.zig");
+pub const messages = @import("codec/messages.zig");
+pub const TickMessage = messages.TickMessage;
+pub const OrderMessage = messages.OrderMessage;
 
 // sbe
 pub const sbe = @import("sbe/sbe.zig");
 
 // ---- Aeron wire flyweights (docs/codecs.md) ----
+pub const aeron = struct {
+    pub const protocol = @import("aeron/protocol.zig");
+    pub const position = @import("aeron/position.zig");
+};
 
 // ---- typed messaging (docs/codecs.md) ----
+pub const messaging = @import("messaging/typed.zig");
+pub const Publisher = messaging.Publisher;
+pub const Subscriber = messaging.Subscriber;
+pub const RawPublisher = messaging.RawPublisher;
+pub const RawSubscriber = messaging.RawSubscriber;
 
 pub const version = std.SemanticVersion{ .major = 0, .minor = 2, .patch = 1 };
 
@@ -86,9 +99,15 @@ test {
     _ = @import("agent/root.zig");
 
     // ---- codecs tests ----
+    _ = @import("codec/wire.zig");
+    _ = @import("codec/messages.zig");
+    _ = @import("codec/fuzz_test.zig");
+    _ = @import("aeron/protocol.zig");
+    _ = @import("aeron/position.zig");
 
     // sbe
     _ = @import("sbe/sbe.zig");
 
     // ---- typed messaging tests ----
+    _ = @import("messaging/typed.zig");
 }
