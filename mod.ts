@@ -116,7 +116,7 @@ export {
   type SchemaId,
 } from "./lib/sbe/schema.ts";
 export {
-  defineMessage,
+  defineMessage as defineSbeMessage,
   type LayoutBlock,
   MessageCodec,
   type MessageDecoder,
