@@ -28,6 +28,16 @@ pub const segment = struct {
 // ---- counters (docs/counters.md) ----
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+pub const SpscRingBuffer = @import("ring/spsc.zig").SpscRingBuffer;
+pub const MpscRingBuffer = @import("ring/mpsc.zig").MpscRingBuffer;
+pub const ring = struct {
+    pub const layout = @import("ring/layout.zig");
+    pub const Role = @import("ring/ring_segment.zig").Role;
+    pub const PeerState = @import("ring/ring_segment.zig").PeerState;
+    pub const CreateOptions = @import("ring/ring_segment.zig").CreateOptions;
+    pub const OpenOptions = @import("ring/ring_segment.zig").OpenOptions;
+    pub const stuck_check_ns = @import("ring/mpsc.zig").stuck_check_ns;
+};
 
 // ---- log buffer (docs/log-buffer.md) ----
 
@@ -57,6 +67,8 @@ test {
     // ---- counters tests ----
 
     // ---- rings tests ----
+    _ = @import("ring/layout.zig");
+    _ = @import("ring/ring_test.zig");
 
     // ---- log buffer tests ----
 

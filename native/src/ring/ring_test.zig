@@ -1,0 +1,304 @@
+//! Single-process tests of the SPSC and MPSC rings: edges (full, empty, wrap, padding),
+//! bad input, corrupted shared headers, and a dead producer's claim. Cross-process and
+//! cross-language tests live in ../../../tests/rings*.test.ts.
+
+const std = @import("std");
+const layout = @import("layout.zig");
+const SpscRingBuffer = @import("spsc.zig").SpscRingBuffer;
+const MpscRingBuffer = @import("mpsc.zig").MpscRingBuffer;
+const mpsc = @import("mpsc.zig");
+const testing = std.testing;
+
+const Collected = struct {
+    count: u32 = 0,
+    values: [4096]u32 = undefined,
+    types: [4096]i32 = undefined,
+    lengths: [4096]usize = undefined,
+
+    fn onMessage(self: *Collected, payload: []const u8, msg_type_id: i32) void {
+        self.values[self.count] = if (payload.len >= 4) std.mem.readInt(u32, payload[0..4], .little) else 0;
+        self.types[self.count] = msg_type_id;
+        self.lengths[self.count] = payload.len;
+        self.count += 1;
+    }
+};
+
+fn numbered(buffer: []u8, value: u32) []u8 {
+    std.mem.writeInt(u32, buffer[0..4], value, .little);
+    return buffer;
+}
+
+test "spsc: a written message is read once with its type id" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-basic", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var buffer: [16]u8 = @splat(0);
+    try testing.expect(try ring.write(numbered(&buffer, 42), 7));
+    try testing.expect(try ring.write("", 0));
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(u32, 2), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 42), collected.values[0]);
+    try testing.expectEqual(@as(i32, 7), collected.types[0]);
+    try testing.expectEqual(@as(usize, 0), collected.lengths[1]);
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+}
+
+test "spsc: full is false, and space comes back after a read" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-full", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var buffer: [56]u8 = @splat(0);
+    // 64-byte records: exactly 16 fit.
+    for (0..16) |i| try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 1));
+    try testing.expect(!try ring.write(&buffer, 1));
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 1));
+    try testing.expect(try ring.write(numbered(&buffer, 16), 1));
+    try testing.expect(!try ring.write(&buffer, 1));
+    try testing.expectEqual(@as(u32, 16), try ring.read(&collected, Collected.onMessage, 100));
+    for (0..17) |i| try testing.expectEqual(@as(u32, @intCast(i)), collected.values[i]);
+}
+
+test "spsc: records wrap with a padding record, in order" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-wrap", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var buffer: [100]u8 = @splat(0);
+    var collected: Collected = .{};
+    var next: u32 = 0;
+    // 112-byte records against 1024: every ninth write wraps with padding.
+    for (0..200) |round| {
+        const length: usize = 4 + round % 97;
+        try testing.expect(try ring.write(numbered(buffer[0..length], next), 3));
+        next += 1;
+        _ = try ring.read(&collected, Collected.onMessage, 100);
+        if (collected.count > 4000) collected.count = 0;
+    }
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 100));
+    try testing.expect(ring.ring.header.head > 1024 * 10);
+}
+
+test "spsc: positions wrap at 2^32" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-u32", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    const start: u32 = 0xFFFF_FF00;
+    ring.ring.header.tail = start;
+    ring.ring.header.head = start;
+    var buffer: [20]u8 = @splat(0);
+    var collected: Collected = .{};
+    for (0..100) |i| {
+        try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 1));
+        try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    }
+    for (0..100) |i| try testing.expectEqual(@as(u32, @intCast(i)), collected.values[i]);
+    try testing.expect(ring.ring.header.tail < start);
+}
+
+test "spsc: bad sizes, types and capacities are refused" {
+    try testing.expectError(error.InvalidCapacity, SpscRingBuffer.create("/zigbolt-test-spsc-cap", .{ .capacity = 3000 }));
+    try testing.expectError(error.InvalidCapacity, SpscRingBuffer.create("/zigbolt-test-spsc-cap", .{ .capacity = 512 }));
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-bad", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var big: [121]u8 = @splat(0);
+    try testing.expectError(error.MessageTooLarge, ring.write(&big, 1));
+    try testing.expect(try ring.write(big[0..120], 1));
+    try testing.expectError(error.InvalidArgument, ring.write("x", -1));
+    try testing.expectError(error.WrongStructure, MpscRingBuffer.open("/zigbolt-test-spsc-bad", .{}));
+}
+
+test "spsc: a second producer or consumer handle is refused while the first holds the role" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-roles", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var other = try SpscRingBuffer.open("/zigbolt-test-spsc-roles", .{});
+    defer other.close();
+    try testing.expect(try ring.write("a", 1));
+    try testing.expectError(error.PublisherExists, other.write("b", 1));
+    var collected: Collected = .{};
+    _ = try other.read(&collected, Collected.onMessage, 1);
+    try testing.expectError(error.SubscriberExists, ring.read(&collected, Collected.onMessage, 1));
+}
+
+test "spsc: corrupted shared positions and records are CorruptChannel, never a crash" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-corrupt", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var collected: Collected = .{};
+    try testing.expect(try ring.write("abc", 1));
+    ring.ring.header.tail = 0x1234_5678;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.header.tail = 16;
+    ring.ring.record(0).length = 5000;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.record(0).length = 11;
+    ring.ring.record(0).type = -7;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.record(0).type = 1;
+    ring.ring.header.head = 8;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.header.head = 0;
+    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    // The producer notices a head moved by a stranger when it next needs space.
+    ring.ring.header.head = 0x8000_0000;
+    var buffer: [100]u8 = @splat(0);
+    const outcome = for (0..20) |_| {
+        _ = ring.write(&buffer, 1) catch |err| break err;
+    } else error.NoError;
+    try testing.expectEqual(error.CorruptChannel, outcome);
+}
+
+test "spsc and mpsc: a garbage ring header is CorruptChannel on open" {
+    var ring = try SpscRingBuffer.create("/zigbolt-test-spsc-header", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    ring.ring.header.capacity = 1 << 20;
+    try testing.expectError(error.CorruptChannel, SpscRingBuffer.open("/zigbolt-test-spsc-header", .{}));
+    ring.ring.header.capacity = 1024;
+    ring.ring.header.payload_length_max = 5000;
+    try testing.expectError(error.CorruptChannel, SpscRingBuffer.open("/zigbolt-test-spsc-header", .{}));
+    ring.ring.header.payload_length_max = 120;
+    var again = try SpscRingBuffer.open("/zigbolt-test-spsc-header", .{});
+    again.close();
+}
+
+test "mpsc: two producers' messages each arrive once, in each producer's order" {
+    var consumer = try MpscRingBuffer.create("/zigbolt-test-mpsc-two", .{ .capacity = 4096, .replace = true });
+    defer consumer.close();
+    var a = try MpscRingBuffer.open("/zigbolt-test-mpsc-two", .{});
+    defer a.close();
+    var b = try MpscRingBuffer.open("/zigbolt-test-mpsc-two", .{});
+    defer b.close();
+    var collected: Collected = .{};
+    var buffer: [40]u8 = @splat(0);
+    var sent: [2]u32 = .{ 0, 0 };
+    var round: u32 = 0;
+    while (round < 2000) : (round += 1) {
+        const which = round % 3 == 0;
+        const producer = if (which) &a else &b;
+        const id: u32 = @intFromBool(which);
+        const length: usize = 4 + round % 37;
+        if (try producer.write(numbered(buffer[0..length], sent[id]), @intCast(id))) sent[id] += 1;
+        if (round % 5 == 0) {
+            collected.count = 0;
+            _ = try consumer.read(&collected, Collected.onMessage, 1000);
+            try checkOrder(&collected, &sent);
+        }
+    }
+    collected.count = 0;
+    _ = try consumer.read(&collected, Collected.onMessage, 1000);
+    try checkOrder(&collected, &sent);
+    try testing.expectEqual(expected_next, sent);
+    try testing.expect(a.slot_index.? != b.slot_index.?);
+}
+
+var expected_next: [2]u32 = .{ 0, 0 };
+
+fn checkOrder(collected: *const Collected, sent: *const [2]u32) !void {
+    _ = sent;
+    for (0..collected.count) |i| {
+        const id: usize = @intCast(collected.types[i]);
+        try testing.expectEqual(expected_next[id], collected.values[i]);
+        expected_next[id] += 1;
+    }
+}
+
+test "mpsc: full is false; wrap leaves a padding record; positions wrap at 2^32" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-full", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    ring.ring.header.tail = 0xFFFF_FF00;
+    ring.ring.header.head = 0xFFFF_FF00;
+    ring.ring.header.read_position = 0xFFFF_FF00;
+    var buffer: [56]u8 = @splat(0);
+    var collected: Collected = .{};
+    for (0..16) |i| try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 2));
+    try testing.expect(!try ring.write(&buffer, 2));
+    try testing.expectEqual(@as(u32, 16), try ring.read(&collected, Collected.onMessage, 100));
+    var buffer2: [100]u8 = @splat(0);
+    for (0..40) |i| {
+        try testing.expect(try ring.write(numbered(&buffer2, @intCast(i)), 2));
+        collected.count = 0;
+        try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 100));
+        try testing.expectEqual(@as(u32, @intCast(i)), collected.values[0]);
+    }
+    try testing.expect(ring.ring.header.head < 0xFFFF_FF00);
+    // Everything consumed is zeroed again.
+    for (ring.ring.data[0..1024]) |byte| try testing.expectEqual(@as(u8, 0), byte);
+}
+
+test "mpsc: bad input and corrupted records are typed errors" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-bad", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var big: [121]u8 = @splat(0);
+    try testing.expectError(error.MessageTooLarge, ring.write(&big, 1));
+    try testing.expectError(error.InvalidArgument, ring.write("x", -3));
+    var collected: Collected = .{};
+    try testing.expect(try ring.write("abcd", 1));
+    ring.ring.record(0).length = 2000;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.record(0).length = 3;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.record(0).length = 12;
+    ring.ring.header.tail = 0x7000_0000;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.header.tail = 16;
+    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    ring.ring.header.head = 0x5000_0000;
+    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+}
+
+test "mpsc: a claim left by a dead producer is skipped as lost; a live one is waited for" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-dead", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var collected: Collected = .{};
+    // A live producer (this process) announced and took 32 bytes at 0 but has not committed.
+    var live = try MpscRingBuffer.open("/zigbolt-test-mpsc-dead", .{});
+    defer live.close();
+    const live_slot = ring.ring.slot(try live.claimProducerSlot());
+    live_slot.pending_start = 0;
+    live_slot.pending_length = 32;
+    ring.ring.header.tail = 32;
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try ring.resolveStuck(0));
+    // Now the same claim belongs to a dead process (a pid above pid_max).
+    live_slot.owner = 0x7fff_fff0;
+    try testing.expectEqual(@as(u32, 32), try ring.resolveStuck(0));
+    try testing.expectEqual(@as(u32, 0), live_slot.pending_length);
+    var buffer: [8]u8 = @splat(0);
+    var producer = try MpscRingBuffer.open("/zigbolt-test-mpsc-dead", .{});
+    defer producer.close();
+    try testing.expect(try producer.write(numbered(&buffer, 99), 5));
+    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 99), collected.values[0]);
+    try testing.expectEqual(@as(u64, 1), ring.lost_records);
+    try testing.expectEqual(@as(u64, 32), ring.lost_bytes);
+}
+
+test "mpsc: a dead producer's claim that wraps is skipped in two parts, counted once" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-dead-wrap", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    ring.ring.header.tail = 1000;
+    ring.ring.header.head = 1000;
+    ring.ring.header.read_position = 1000;
+    var collected: Collected = .{};
+    _ = try ring.read(&collected, Collected.onMessage, 1);
+    const slot = ring.ring.slot(5);
+    slot.owner = 0x7fff_fff0;
+    slot.pending_start = 1000;
+    slot.pending_length = 24 + 64;
+    ring.ring.header.tail = 1000 + 24 + 64;
+    try testing.expectEqual(@as(u32, 24), try ring.resolveStuck(1000));
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 64), try ring.resolveStuck(1024));
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u64, 1), ring.lost_records);
+    try testing.expectEqual(@as(u32, 1088), ring.ring.header.head);
+    _ = mpsc.stuck_check_ns;
+}
+
+test "mpsc: a consumer that died between delivering and releasing is finished by the next" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-takeover", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var buffer: [8]u8 = @splat(0);
+    for (0..3) |i| try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 1));
+    // The dead consumer delivered the first record and zeroed it, then died.
+    ring.ring.header.consumer = 0x7fff_fff0;
+    ring.ring.header.read_position = 16;
+    @memset(ring.ring.data[0..16], 0);
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(u32, 2), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 1), collected.values[0]);
+}
