@@ -35,6 +35,14 @@ export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
 // ---- counters (docs/counters.md) ----
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+export {
+  type RingFragmentHandler,
+  type RingMessageHandler,
+  type RingOptions,
+  ringReadLimitDefault,
+  SpscRingBuffer,
+} from "./lib/spsc_ring.ts";
+export { MpscRingBuffer } from "./lib/mpsc_ring.ts";
 
 // ---- log buffer (docs/log-buffer.md) ----
 
