@@ -1,0 +1,91 @@
+/**
+ * SPSC and MPSC rings shared by Zig, Bun and Deno processes: every SPSC pair, four mixed
+ * producers into one consumer (Zig and TypeScript consumers), and producers killed with
+ * SIGKILL between claim and commit.
+ */
+import assert from "node:assert/strict";
+import { MpscRingBuffer, SpscRingBuffer } from "../mod.ts";
+import { test, uniqueName } from "./_harness.ts";
+import { type PeerRuntime, peerRuntimes, resultOf } from "./_processes.ts";
+import { startRingPeer } from "./_ring_processes.ts";
+
+const spscCount = 200_000;
+const mpscCount = 250_000;
+
+for (const producer of peerRuntimes) {
+  for (const consumer of peerRuntimes) {
+    test(`spsc: ${producer} producer to ${consumer} consumer, ${spscCount} messages exactly once, in order, checked`, async () => {
+      const name = uniqueName(`spsc-${producer}-${consumer}`);
+      using _ring = SpscRingBuffer.create({ name, capacity: 16 * 1024 });
+      const reader = startRingPeer(consumer, ["spsc-consume", name, String(spscCount)]);
+      const writer = startRingPeer(producer, ["spsc-produce", name, String(spscCount)]);
+      const [written, received] = await Promise.all([writer.exited, reader.exited]);
+      assert.equal(resultOf(written).written, spscCount);
+      assert.equal(resultOf(received).received, spscCount);
+    });
+  }
+}
+
+async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: number) {
+  const name = uniqueName(`mpsc-${consumer}`);
+  using _ring = MpscRingBuffer.create({ name, capacity: 64 * 1024 });
+  const expect = producers.map((_, id) => `${id}:${count}`).join(",");
+  const reader = startRingPeer(consumer, ["mpsc-consume", name, "--expect", expect]);
+  await reader.line(/^consuming/);
+  const writers = producers.map((runtime, id) =>
+    startRingPeer(runtime, ["mpsc-produce", name, String(count), "--id", String(id)])
+  );
+  const exits = await Promise.all([reader.exited, ...writers.map((w) => w.exited)]);
+  for (const exit of exits.slice(1)) assert.equal(resultOf(exit).written, count);
+  return resultOf(exits[0]);
+}
+
+const mixes: Array<[PeerRuntime, PeerRuntime[]]> = [
+  ["zig", ["zig", "bun", "deno", "bun"]],
+  ["bun", ["zig", "deno", "bun", "zig"]],
+  ["deno", ["deno", "zig", "bun", "deno"]],
+];
+
+for (const [consumer, producers] of mixes) {
+  test(`mpsc: ${producers.join("+")} producers into a ${consumer} consumer, ${mpscCount} messages each, exactly once, each producer's order`, async () => {
+    const result = await mpscMix(consumer, producers, mpscCount);
+    assert.equal(result.received, producers.length * mpscCount);
+    assert.equal(result.lostRecords, 0);
+  });
+}
+
+const killCases: Array<[PeerRuntime, PeerRuntime]> = [["zig", "bun"], ["bun", "zig"], ["deno", "deno"]];
+
+for (const [victim, consumer] of killCases) {
+  test(`mpsc: a ${victim} producer SIGKILLed between claim and commit loses exactly that message; the ${consumer} consumer goes on`, async () => {
+    const name = uniqueName(`mpsc-kill-${victim}`);
+    using _ring = MpscRingBuffer.create({ name, capacity: 16 * 1024 });
+    const count = 50_000;
+    const hangAfter = 20_000;
+    // The victim is producer 0: it commits messages 0..hangAfter-1, claims space for the
+    // next one, and stops there; producers 1 and 2 keep writing after its claim.
+    const expect = `0:${hangAfter},1:${count},2:${count}`;
+    const reader = startRingPeer(consumer, ["mpsc-consume", name, "--expect", expect, "--expect-lost", "1"]);
+    await reader.line(/^consuming/);
+    const hanging = startRingPeer(victim, ["mpsc-produce", name, String(count), "--id", "0", "--hang-after", String(hangAfter)]);
+    await hanging.line(/^claimed-and-hanging/);
+    const others = [1, 2].map((id) =>
+      startRingPeer(id === 1 ? "zig" : "deno", ["mpsc-produce", name, String(count), "--id", String(id)])
+    );
+    let lostBeforeKill = true;
+    const lostLine = reader.line(/^lost 1/).then(() => lostBeforeKill);
+    // While the victim lives, its claim is waited for, not skipped: the others fill the ring
+    // behind it and wait too.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    lostBeforeKill = false;
+    hanging.kill("SIGKILL");
+    assert.equal((await hanging.exited).signal, "SIGKILL");
+    const exits = await Promise.all([reader.exited, ...others.map((w) => w.exited)]);
+    for (const exit of exits.slice(1)) assert.equal(resultOf(exit).written, count);
+    const result = resultOf(exits[0]);
+    assert.deepEqual(result.perProducer, { 0: hangAfter, 1: count, 2: count });
+    assert.equal(result.lostRecords, 1, "exactly the claimed message is lost");
+    assert.equal(result.received, hangAfter + 2 * count);
+    assert.equal(await lostLine, false, "the claim was skipped only after its producer died");
+  });
+}
