@@ -170,12 +170,10 @@ export class MpscRingBuffer implements Disposable {
       required = padding + aligned;
       const headCache = this.#headCache;
       if (((tail - headCache) >>> 0) > capacity || ((tail + required - headCache) >>> 0) > capacity) {
-        // Head first, then tail: head <= tail for a sound ring.
-        const head = Atomics.load(header, layout.headWord) >>> 0;
-        tail = Atomics.load(header, layout.tailWord) >>> 0;
-        if (!layout.distanceValid(capacity, head, tail)) throw this.#corrupt(`head ${head}, tail ${tail}`);
-        this.#headCache = head;
-        if (((tail + required - head) >>> 0) > capacity) return false;
+        tail = this.#reloadHead();
+        const toEndNow = capacity - (tail & mask);
+        const requiredNow = (aligned > toEndNow ? toEndNow : 0) + aligned;
+        if (((tail + requiredNow - this.#headCache) >>> 0) > capacity) return false;
         continue;
       }
       // Announce the claim before making it (the compareExchange orders these stores).
@@ -356,6 +354,26 @@ export class MpscRingBuffer implements Disposable {
     this.#stuckSinceMs = now;
     const resolved = this.#adapter.symbols.zigbolt_mpsc_resolve_stuck(this.#handle, head);
     if (resolved < 0) throw statusError(resolved, `Cannot read from ring "${this.name}"`);
+  }
+
+  /**
+   * Reloads the head cache and returns the tail, as a pair that was true at one moment: head
+   * before tail (so head <= tail); a tail more than a capacity ahead only means the consumer
+   * and producers moved in between, unless the head stays where it is.
+   */
+  #reloadHead(): number {
+    const header = this.#header;
+    for (let attempts = 0;; attempts++) {
+      const head = Atomics.load(header, layout.headWord) >>> 0;
+      const tail = Atomics.load(header, layout.tailWord) >>> 0;
+      if (layout.distanceValid(this.capacity, head, tail)) {
+        this.#headCache = head;
+        return tail;
+      }
+      if (attempts >= 64 && (Atomics.load(header, layout.headWord) >>> 0) === head) {
+        throw this.#corrupt(`head ${head}, tail ${tail}`);
+      }
+    }
   }
 
   /** If a claim overran the real head (another lap of the 32-bit positions), wait for it. */

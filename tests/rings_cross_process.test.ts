@@ -8,6 +8,15 @@ import { MpscRingBuffer, SpscRingBuffer } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
 import { type PeerRuntime, peerRuntimes, resultOf } from "./_processes.ts";
 import { startRingPeer } from "./_ring_processes.ts";
+import type { Child, Exit } from "./_processes.ts";
+
+/** Waits for the writers; if one fails, stops the reader too, so the test fails, not hangs. */
+async function writersThenReader(writers: Child[], reader: Child): Promise<[Exit, Exit[]]> {
+  const exits = await Promise.all(writers.map((writer) => writer.exited));
+  if (exits.some((exit) => exit.code !== 0)) reader.kill();
+  for (const exit of exits) resultOf(exit);
+  return [await reader.exited, exits];
+}
 
 const spscCount = 200_000;
 const mpscCount = 250_000;
@@ -19,7 +28,7 @@ for (const producer of peerRuntimes) {
       using _ring = SpscRingBuffer.create({ name, capacity: 16 * 1024 });
       const reader = startRingPeer(consumer, ["spsc-consume", name, String(spscCount)]);
       const writer = startRingPeer(producer, ["spsc-produce", name, String(spscCount)]);
-      const [written, received] = await Promise.all([writer.exited, reader.exited]);
+      const [received, [written]] = await writersThenReader([writer], reader);
       assert.equal(resultOf(written).written, spscCount);
       assert.equal(resultOf(received).received, spscCount);
     });
@@ -35,9 +44,9 @@ async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: n
   const writers = producers.map((runtime, id) =>
     startRingPeer(runtime, ["mpsc-produce", name, String(count), "--id", String(id)])
   );
-  const exits = await Promise.all([reader.exited, ...writers.map((w) => w.exited)]);
-  for (const exit of exits.slice(1)) assert.equal(resultOf(exit).written, count);
-  return resultOf(exits[0]);
+  const [read, written] = await writersThenReader(writers, reader);
+  for (const exit of written) assert.equal(resultOf(exit).written, count);
+  return resultOf(read);
 }
 
 const mixes: Array<[PeerRuntime, PeerRuntime[]]> = [
@@ -80,9 +89,9 @@ for (const [victim, consumer] of killCases) {
     lostBeforeKill = false;
     hanging.kill("SIGKILL");
     assert.equal((await hanging.exited).signal, "SIGKILL");
-    const exits = await Promise.all([reader.exited, ...others.map((w) => w.exited)]);
-    for (const exit of exits.slice(1)) assert.equal(resultOf(exit).written, count);
-    const result = resultOf(exits[0]);
+    const [read, written] = await writersThenReader(others, reader);
+    for (const exit of written) assert.equal(resultOf(exit).written, count);
+    const result = resultOf(read);
     assert.deepEqual(result.perProducer, { 0: hangAfter, 1: count, 2: count });
     assert.equal(result.lostRecords, 1, "exactly the claimed message is lost");
     assert.equal(result.received, hangAfter + 2 * count);

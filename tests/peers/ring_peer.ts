@@ -137,9 +137,17 @@ async function mpscConsume(): Promise<void> {
   console.log("consuming");
   let idle = 0;
   let lostSeen = 0;
+  let lastProgress = Date.now();
   while (!done()) {
     if (ring.lostRecords !== lostSeen) console.log(`lost ${lostSeen = ring.lostRecords}`);
-    if (ring.readFragments(onFragment, 1024) === 0 && ++idle % 256 === 0) pause();
+    if (ring.readFragments(onFragment, 1024) === 0) {
+      if (++idle % 256 === 0) pause();
+      if (idle % 4096 === 0 && Date.now() - lastProgress > 20_000) {
+        fail(`stalled: ${JSON.stringify({ received, next: [...next.slice(0, 8)], lost: ring.lostRecords })}`);
+      }
+    } else {
+      lastProgress = Date.now();
+    }
     for (const [id, count] of expected) if (next[id] > count) fail(`producer ${id}: too many`);
   }
   const perProducer: Record<string, number> = {};

@@ -117,12 +117,10 @@ pub const MpscRingBuffer = struct {
             const padding = if (aligned > to_end) to_end else 0;
             const required = padding + aligned;
             if (tail -% self.head_cache > ring_capacity or tail +% required -% self.head_cache > ring_capacity) {
-                // acquire: the consumer zeroed everything below this head. Loaded before the
-                // tail, so head <= tail for a sound ring.
-                self.head_cache = @atomicLoad(u32, &header.head, .acquire);
-                tail = @atomicLoad(u32, &header.tail, .monotonic);
-                if (!layout.distanceValid(ring_capacity, self.head_cache, tail)) return error.CorruptChannel;
-                if (tail +% required -% self.head_cache > ring_capacity) return null;
+                tail = try self.reloadHead();
+                const to_end_now = ring_capacity - (tail & self.ring.mask);
+                const required_now = (if (aligned > to_end_now) to_end_now else 0) + aligned;
+                if (tail +% required_now -% self.head_cache > ring_capacity) return null;
                 continue;
             }
             // Announce the claim before making it (the CAS below orders these stores).
@@ -135,6 +133,25 @@ pub const MpscRingBuffer = struct {
             }
             self.waitForSpace(tail +% required);
             return .{ .start = tail, .padding = padding };
+        }
+    }
+
+    /// Reloads the head cache and returns the tail, as a pair that was true at one moment:
+    /// the head is loaded before the tail (so head <= tail), and a tail more than a capacity
+    /// ahead only means the consumer and producers moved in between, unless the head stays.
+    fn reloadHead(self: *MpscRingBuffer) Error!u32 {
+        const header = self.ring.header;
+        var attempts: u32 = 0;
+        while (true) : (attempts += 1) {
+            // acquire: the consumer zeroed everything below this head.
+            const head = @atomicLoad(u32, &header.head, .acquire);
+            const tail = @atomicLoad(u32, &header.tail, .monotonic);
+            if (layout.distanceValid(self.ring.capacity, head, tail)) {
+                self.head_cache = head;
+                return tail;
+            }
+            if (attempts >= 64 and @atomicLoad(u32, &header.head, .acquire) == head) return error.CorruptChannel;
+            std.atomic.spinLoopHint();
         }
     }
 
