@@ -11,7 +11,7 @@
 //!   zigbolt-ring-peer spsc-consume <name> <count>
 //!   zigbolt-ring-peer mpsc-produce <name> <count> --id N [--hang-after K]
 //!   zigbolt-ring-peer mpsc-consume <name> --expect id:count,... [--expect-lost N]
-//!   zigbolt-ring-peer bench-produce spsc|mpsc <name> --size S --seconds T --start-at MS [--id N]
+//!   zigbolt-ring-peer bench-produce spsc|mpsc <name> --size S --millis T --start-at MS [--id N]
 //!   zigbolt-ring-peer bench-consume spsc|mpsc <name> --producers P
 //!   zigbolt-ring-peer ping <ping-ring> <pong-ring> --size S --warmup W --count N
 //!   zigbolt-ring-peer pong <ping-ring> <pong-ring>
@@ -273,12 +273,12 @@ fn benchProduce(args: Args) !void {
 
 fn benchProduceOn(ring: anytype, args: Args) !void {
     const size: usize = @intCast(args.number("size", 32));
-    const seconds = args.number("seconds", 1);
+    const millis = args.number("millis", 1000);
     var buffer: [4096]u8 = @splat(0xA5);
     const message = buffer[0..@max(size, 8)];
     waitUntil(args.number("start-at", 0));
     const t0 = clock.monotonicNs();
-    const deadline = t0 + seconds * std.time.ns_per_s;
+    const deadline = t0 + millis * std.time.ns_per_ms;
     var messages: u64 = 0;
     var full: u64 = 0;
     while (true) {

@@ -168,7 +168,7 @@ async function openKind(kind: string, name: string): Promise<Ring> {
 async function benchProduce(): Promise<void> {
   using ring = await openKind(positional(1), positional(2));
   const size = Math.max(number("size", 32), 8);
-  const seconds = number("seconds", 1);
+  const seconds = number("millis", 1000) / 1000;
   const message = new Uint8Array(size).fill(0xa5);
   const view = new DataView(message.buffer);
   const startAt = number("start-at", 0);
