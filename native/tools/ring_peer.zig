@@ -288,7 +288,8 @@ fn benchProduceOn(ring: anytype, args: Args) !void {
         if (messages % 1024 == 0 and clock.monotonicNs() >= deadline) break;
     }
     const t1 = clock.monotonicNs();
-    std.mem.writeInt(u64, message[0..8], messages, .little);
+    // The end message announces the count as an f64 (what TypeScript peers read and write).
+    std.mem.writeInt(u64, message[0..8], @bitCast(@as(f64, @floatFromInt(messages))), .little);
     _ = try writeSpinning(ring, message, type_end);
     print("{{\"mode\":\"produce\",\"runtime\":\"zig\",\"messages\":{d},\"seconds\":{d},\"fullSpins\":{d}}}", .{ messages, @as(f64, @floatFromInt(t1 - t0)) / 1e9, full });
 }
@@ -303,7 +304,8 @@ const BenchCount = struct {
     fn onMessage(self: *BenchCount, payload: []const u8, msg_type_id: i32) void {
         if (msg_type_id == type_end) {
             self.ends += 1;
-            self.announced += std.mem.readInt(u64, payload[0..8], .little);
+            const count: f64 = @bitCast(std.mem.readInt(u64, payload[0..8], .little));
+            self.announced += @intFromFloat(count);
             return;
         }
         if (self.messages == 0) self.first_ns = clock.monotonicNs();
