@@ -88,6 +88,8 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-demo-ticker", .path = "tools/demo_ticker.zig" },
 
     // ---- counters ----
+    // Live view of the counters file (like AeronStat).
+    .{ .name = "zigbolt-stat", .path = "tools/stat.zig" },
 
     // ---- rings ----
     // Ring tests' and benchmarks' Zig peer (tests/rings_*.test.ts, bench/core/_suite_rings.ts).
