@@ -45,6 +45,7 @@ export {
   SpscRingBuffer,
 } from "./lib/spsc_ring.ts";
 export { MpscRingBuffer } from "./lib/mpsc_ring.ts";
+export { RingCounterType } from "./lib/_ring_counters.ts";
 
 // ---- log buffer (docs/log-buffer.md) ----
 

@@ -20,6 +20,8 @@ export const ringSymbols = {
   zigbolt_spsc_peer_state: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_spsc_capacity(void* ring)
   zigbolt_spsc_capacity: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_spsc_counter_id(void* ring, int32_t type_id)
+  zigbolt_spsc_counter_id: { args: ["handle", "i32"], returns: "i32" },
   // void* zigbolt_spsc_segment(void* ring)
   zigbolt_spsc_segment: { args: ["handle"], returns: "pointer" },
   // int32_t zigbolt_spsc_segment_length(void* ring)
@@ -42,6 +44,8 @@ export const ringSymbols = {
   zigbolt_mpsc_consumer_state: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_mpsc_capacity(void* ring)
   zigbolt_mpsc_capacity: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_mpsc_counter_id(void* ring, int32_t type_id)
+  zigbolt_mpsc_counter_id: { args: ["handle", "i32"], returns: "i32" },
   // void* zigbolt_mpsc_segment(void* ring)
   zigbolt_mpsc_segment: { args: ["handle"], returns: "pointer" },
   // int32_t zigbolt_mpsc_segment_length(void* ring)

@@ -27,6 +27,8 @@ import {
 } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { RingFragmentHandler } from "./spsc_ring.ts";
+import type { Counter } from "./counters.ts";
+import { producerFlushPeriod, RingCounterType, ringCounters } from "./_ring_counters.ts";
 
 /**
  * How long (ms) the record at the head may stay unwritten while the tail is past it before
@@ -85,6 +87,12 @@ export class MpscRingBuffer implements Disposable {
   #stuckSinceMs = 0;
   #lostRecords = 0;
   #lostBytes = 0;
+  /** Counters, brought up to date now and then (producer) or per read (consumer). */
+  #producerCounters: Counter[] | undefined;
+  #unflushedMessages = 0;
+  #unflushedBytes = 0;
+  #consumerCounters: Counter[] | undefined;
+  #readTotal = 0;
 
   private constructor(name: string, handle: NativePointer) {
     const adapter = native();
@@ -173,7 +181,10 @@ export class MpscRingBuffer implements Disposable {
         tail = this.#reloadHead();
         const toEndNow = capacity - (tail & mask);
         const requiredNow = (aligned > toEndNow ? toEndNow : 0) + aligned;
-        if (((tail + requiredNow - this.#headCache) >>> 0) > capacity) return false;
+        if (((tail + requiredNow - this.#headCache) >>> 0) > capacity) {
+          this.#full();
+          return false;
+        }
         continue;
       }
       // Announce the claim before making it (the compareExchange orders these stores).
@@ -203,6 +214,8 @@ export class MpscRingBuffer implements Disposable {
     // Release (seq-cst): the payload and type are visible to whoever loads this length.
     Atomics.store(words, offset >> 2, recordLength);
     header[pendingWord + 1] = 0;
+    this.#unflushedBytes += length;
+    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
     return true;
   }
 
@@ -228,9 +241,22 @@ export class MpscRingBuffer implements Disposable {
     return (["none", "alive", "dead", "closed"] as const)[state];
   }
 
+  /**
+   * The id, in the process's counters file, of this ring's counter of `type` (a
+   * `RingCounterType.Mpsc*`), or undefined (role not taken, counters off or full). Producer
+   * counters are brought up to date every 256 writes, on full and on close.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw this.#closedError("read counters of");
+    this.#flushCounters();
+    const id = this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
   /** Releases this handle's slot and role, unmaps, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
+    this.#flushCounters();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -256,6 +282,8 @@ export class MpscRingBuffer implements Disposable {
     let consumed = 0;
     let count = 0;
     let available = 0;
+    let payloadBytes = 0;
+    const lostBefore = this.#lostRecords;
     let corrupt = "";
     this.#reading = true;
     try {
@@ -301,6 +329,7 @@ export class MpscRingBuffer implements Disposable {
           break;
         }
         count++;
+        payloadBytes += length - layout.recordHeaderLength;
         const start = offset + layout.recordHeaderLength;
         if (asFragments) {
           fragment.offset = start;
@@ -314,7 +343,17 @@ export class MpscRingBuffer implements Disposable {
       }
     } finally {
       this.#reading = false;
-      if (consumed !== 0) this.#releaseBytes(head, consumed);
+      if (consumed !== 0) {
+        this.#releaseBytes(head, consumed);
+        this.#readTotal += consumed;
+        const counters = this.#consumerCounters;
+        if (counters !== undefined && !this.#closed) {
+          counters[0].addOrdered(count);
+          counters[1].addOrdered(payloadBytes);
+          if (this.#lostRecords !== lostBefore) counters[2].addOrdered(this.#lostRecords - lostBefore);
+          counters[3].setOrdered(this.#readTotal);
+        }
+      }
       if (this.#closed) this.#release();
     }
     if (corrupt !== "") throw this.#corrupt(corrupt);
@@ -393,7 +432,26 @@ export class MpscRingBuffer implements Disposable {
     if (slot < 0) throw statusError(slot, `Cannot write to ring "${this.name}"`);
     this.#pendingWord = layout.pendingStartWord(slot);
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
+    this.#producerCounters = ringCounters(
+      (type) => this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type),
+      [RingCounterType.MpscWrittenMessages, RingCounterType.MpscWrittenBytes, RingCounterType.MpscFullEvents],
+    );
     return this.#pendingWord;
+  }
+
+  #full(): void {
+    this.#flushCounters();
+    this.#producerCounters?.[2].incrementOrdered();
+  }
+
+  #flushCounters(): void {
+    const counters = this.#producerCounters;
+    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
+      counters[0].addOrdered(this.#unflushedMessages);
+      counters[1].addOrdered(this.#unflushedBytes);
+    }
+    this.#unflushedMessages = 0;
+    this.#unflushedBytes = 0;
   }
 
   #startConsuming(handler: unknown, limit: number): void {
@@ -404,6 +462,16 @@ export class MpscRingBuffer implements Disposable {
     if (status < 0) throw statusError(status, `Cannot read from ring "${this.name}"`);
     this.#consumer = true;
     this.#head = Atomics.load(this.#header, layout.headWord) >>> 0;
+    this.#readTotal = this.#head;
+    this.#consumerCounters = ringCounters(
+      (type) => this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type),
+      [
+        RingCounterType.MpscReadMessages,
+        RingCounterType.MpscReadBytes,
+        RingCounterType.MpscLostRecords,
+        RingCounterType.MpscConsumerPosition,
+      ],
+    );
   }
 
   #corrupt(detail: string): CorruptChannelError {

@@ -25,6 +25,8 @@ import {
   MessageTooLargeError,
 } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
+import type { Counter } from "./counters.ts";
+import { producerFlushPeriod, RingCounterType, ringCounters } from "./_ring_counters.ts";
 
 export type { RingMessageHandler, RingOptions };
 
@@ -74,6 +76,13 @@ export class SpscRingBuffer implements Disposable {
   #headCache = 0;
   #consumer = false;
   #head = 0;
+  /** Counters (messages, bytes, full events, position), brought up to date now and then. */
+  #producerCounters: Counter[] | undefined;
+  #unflushedMessages = 0;
+  #unflushedBytes = 0;
+  #writtenTotal = 0;
+  #consumerCounters: Counter[] | undefined;
+  #readTotal = 0;
 
   private constructor(name: string, handle: NativePointer) {
     const adapter = native();
@@ -143,7 +152,10 @@ export class SpscRingBuffer implements Disposable {
     const toEnd = capacity - offset;
     const padding = aligned > toEnd ? toEnd : 0;
     const tailNext = (tail + padding + aligned) >>> 0;
-    if (((tailNext - this.#headCache) >>> 0) > capacity && !this.#reloadHead(tailNext)) return false;
+    if (((tailNext - this.#headCache) >>> 0) > capacity && !this.#reloadHead(tailNext)) {
+      this.#full();
+      return false;
+    }
     const words = this.#words;
     if (padding !== 0) {
       words[(offset >> 2) + 1] = layout.typePadding;
@@ -162,6 +174,9 @@ export class SpscRingBuffer implements Disposable {
     this.#tail = tailNext;
     // Release (Atomics are seq-cst): the record above is visible to whoever loads this tail.
     Atomics.store(this.#header, layout.tailWord, tailNext | 0);
+    this.#writtenTotal += padding + aligned;
+    this.#unflushedBytes += length;
+    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
     return true;
   }
 
@@ -189,9 +204,22 @@ export class SpscRingBuffer implements Disposable {
     return (["none", "alive", "dead", "closed"] as const)[state];
   }
 
+  /**
+   * The id, in the process's counters file, of this ring's counter of `type` (a
+   * `RingCounterType.Spsc*`), or undefined (role not taken, counters off or full). Producer
+   * counters are brought up to date every 256 writes, on full and on close.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw this.#closedError("read counters of");
+    this.#flushCounters();
+    const id = this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
   /** Releases this handle's roles, unmaps the segment, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
+    this.#flushCounters();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -218,6 +246,7 @@ export class SpscRingBuffer implements Disposable {
     const fragment = this.#fragment;
     let consumed = 0;
     let count = 0;
+    let payloadBytes = 0;
     let corrupt = "";
     this.#reading = true;
     try {
@@ -246,6 +275,7 @@ export class SpscRingBuffer implements Disposable {
         // Advance first: a handler that throws does not get the same message again.
         consumed += aligned;
         count++;
+        payloadBytes += length - layout.recordHeaderLength;
         const start = offset + layout.recordHeaderLength;
         if (asFragments) {
           fragment.offset = start;
@@ -263,6 +293,13 @@ export class SpscRingBuffer implements Disposable {
         this.#head = (head + consumed) >>> 0;
         // Release: we are done with every byte below the new head.
         Atomics.store(header, layout.headWord, this.#head | 0);
+        this.#readTotal += consumed;
+        const counters = this.#consumerCounters;
+        if (counters !== undefined && !this.#closed) {
+          counters[0].addOrdered(count);
+          counters[1].addOrdered(payloadBytes);
+          counters[2].setOrdered(this.#readTotal);
+        }
       }
       if (this.#closed) this.#release();
     }
@@ -289,6 +326,32 @@ export class SpscRingBuffer implements Disposable {
     this.#producer = true;
     this.#tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
+    this.#writtenTotal = this.#tail;
+    this.#producerCounters = ringCounters(
+      (type) => this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type),
+      [
+        RingCounterType.SpscWrittenMessages,
+        RingCounterType.SpscWrittenBytes,
+        RingCounterType.SpscFullEvents,
+        RingCounterType.SpscProducerPosition,
+      ],
+    );
+  }
+
+  #full(): void {
+    this.#flushCounters();
+    this.#producerCounters?.[2].incrementOrdered();
+  }
+
+  #flushCounters(): void {
+    const counters = this.#producerCounters;
+    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
+      counters[0].addOrdered(this.#unflushedMessages);
+      counters[1].addOrdered(this.#unflushedBytes);
+      counters[3].setOrdered(this.#writtenTotal);
+    }
+    this.#unflushedMessages = 0;
+    this.#unflushedBytes = 0;
   }
 
   #startConsuming(handler: unknown, limit: number): void {
@@ -298,6 +361,11 @@ export class SpscRingBuffer implements Disposable {
     this.#checked(this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.consumer), "read from");
     this.#consumer = true;
     this.#head = Atomics.load(this.#header, layout.headWord) >>> 0;
+    this.#readTotal = this.#head;
+    this.#consumerCounters = ringCounters(
+      (type) => this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type),
+      [RingCounterType.SpscReadMessages, RingCounterType.SpscReadBytes, RingCounterType.SpscConsumerPosition],
+    );
   }
 
   #checked(status: number, action: string): void {

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { closeSync, openSync, writeSync } from "node:fs";
 import {
   CorruptChannelError,
+  CountersFile,
+  RingCounterType,
   type Fragment,
   HandleClosedError,
   InvalidArgumentError,
@@ -240,4 +242,37 @@ test("mpsc: a claim whose producer died is skipped as lost; the next message arr
   assert.equal(ring.write(numbered(7), 1), true);
   assert.deepEqual(drain(ring), [[7, 1, 8]]);
   assert.equal(ring.lostRecords, 1);
+});
+
+test("spsc and mpsc: messages, bytes, full events, lost records and positions are counted", () => {
+  const file = CountersFile.processDefault();
+  const spscName = uniqueName("spsc-counted");
+  using spsc = SpscRingBuffer.create({ name: spscName, capacity: 1024 });
+  for (let i = 0; i < 16; i++) assert.equal(spsc.write(numbered(i, 56), 1), true);
+  assert.equal(spsc.write(numbered(16, 56), 1), false);
+  assert.equal(drain(spsc).length, 16);
+  const spscValue = (type: number) => file.valueOf(spsc.counterId(type)!);
+  assert.equal(spscValue(RingCounterType.SpscWrittenMessages), 16);
+  assert.equal(spscValue(RingCounterType.SpscWrittenBytes), 16 * 56);
+  assert.equal(spscValue(RingCounterType.SpscFullEvents), 1);
+  assert.equal(spscValue(RingCounterType.SpscProducerPosition), 1024);
+  assert.equal(spscValue(RingCounterType.SpscReadMessages), 16);
+  assert.equal(spscValue(RingCounterType.SpscReadBytes), 16 * 56);
+  assert.equal(spscValue(RingCounterType.SpscConsumerPosition), 1024);
+  assert.equal(spsc.counterId(RingCounterType.MpscLostRecords), undefined);
+
+  const mpscName = uniqueName("mpsc-counted");
+  using mpsc = MpscRingBuffer.create({ name: mpscName, capacity: 1024 });
+  poke(mpscName, 4096 + 9 * 128, [0x7fff_fff0, 0, 0, 32]);
+  poke(mpscName, 256, [32]);
+  while (mpsc.lostRecords === 0) drain(mpsc);
+  for (let i = 0; i < 3; i++) assert.equal(mpsc.write(numbered(i, 20), 2), true);
+  assert.equal(drain(mpsc).length, 3);
+  const mpscValue = (type: number) => file.valueOf(mpsc.counterId(type)!);
+  assert.equal(mpscValue(RingCounterType.MpscWrittenMessages), 3);
+  assert.equal(mpscValue(RingCounterType.MpscWrittenBytes), 60);
+  assert.equal(mpscValue(RingCounterType.MpscReadMessages), 3);
+  assert.equal(mpscValue(RingCounterType.MpscReadBytes), 60);
+  assert.equal(mpscValue(RingCounterType.MpscLostRecords), 1);
+  assert.equal(mpscValue(RingCounterType.MpscConsumerPosition), 32 + 3 * 32);
 });

@@ -196,6 +196,24 @@ int32_t zigbolt_ipc_counter_id(void* channel, int32_t type_id);
  * over. Damaged shared state gives ZIGBOLT_STATUS_CORRUPT_CHANNEL. */
 enum zigbolt_ring_role { ZIGBOLT_RING_ROLE_PRODUCER = 0, ZIGBOLT_RING_ROLE_CONSUMER = 1 };
 
+/* Counter type ids of the rings (docs/counters.md ranges: SPSC 10-19, MPSC 20-29). */
+enum zigbolt_ring_counter_type {
+    ZIGBOLT_RING_COUNTER_SPSC_WRITTEN_MESSAGES = 10,
+    ZIGBOLT_RING_COUNTER_SPSC_WRITTEN_BYTES = 11,
+    ZIGBOLT_RING_COUNTER_SPSC_FULL_EVENTS = 12,
+    ZIGBOLT_RING_COUNTER_SPSC_PRODUCER_POSITION = 13,
+    ZIGBOLT_RING_COUNTER_SPSC_READ_MESSAGES = 14,
+    ZIGBOLT_RING_COUNTER_SPSC_READ_BYTES = 15,
+    ZIGBOLT_RING_COUNTER_SPSC_CONSUMER_POSITION = 16,
+    ZIGBOLT_RING_COUNTER_MPSC_WRITTEN_MESSAGES = 20,
+    ZIGBOLT_RING_COUNTER_MPSC_WRITTEN_BYTES = 21,
+    ZIGBOLT_RING_COUNTER_MPSC_FULL_EVENTS = 22,
+    ZIGBOLT_RING_COUNTER_MPSC_READ_MESSAGES = 23,
+    ZIGBOLT_RING_COUNTER_MPSC_READ_BYTES = 24,
+    ZIGBOLT_RING_COUNTER_MPSC_LOST_RECORDS = 25,
+    ZIGBOLT_RING_COUNTER_MPSC_CONSUMER_POSITION = 26
+};
+
 void* zigbolt_spsc_create_ex(const char* name, uint32_t capacity, uint32_t flags);
 void* zigbolt_spsc_open_ex(const char* name, uint32_t flags);
 int32_t zigbolt_spsc_close(void* ring);
@@ -209,6 +227,9 @@ int32_t zigbolt_spsc_claim(void* ring, uint32_t role);
 /* ZIGBOLT_PEER_* of whoever holds `role`, or a negative status. */
 int32_t zigbolt_spsc_peer_state(void* ring, uint32_t role);
 int32_t zigbolt_spsc_capacity(void* ring);
+/* Counters-file id of this handle's counter of a ZIGBOLT_RING_COUNTER_* type, or a negative
+ * status (COUNTERS_FULL: the role is not taken, or counters are off or full). */
+int32_t zigbolt_spsc_counter_id(void* ring, int32_t type_id);
 /* Base address and length of the mapped segment, for bindings that read and write records
  * in place (docs/spsc-ring.md); valid until the handle is closed. */
 void* zigbolt_spsc_segment(void* ring);
@@ -234,6 +255,7 @@ int32_t zigbolt_mpsc_consumer_state(void* ring);
 /* Dead producers' claims skipped by this handle's reads. */
 double zigbolt_mpsc_lost_records(void* ring);
 int32_t zigbolt_mpsc_capacity(void* ring);
+int32_t zigbolt_mpsc_counter_id(void* ring, int32_t type_id);
 void* zigbolt_mpsc_segment(void* ring);
 int32_t zigbolt_mpsc_segment_length(void* ring);
 

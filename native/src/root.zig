@@ -47,6 +47,7 @@ pub const ring = struct {
     pub const CreateOptions = @import("ring/ring_segment.zig").CreateOptions;
     pub const OpenOptions = @import("ring/ring_segment.zig").OpenOptions;
     pub const stuck_check_ns = @import("ring/mpsc.zig").stuck_check_ns;
+    pub const CounterType = @import("ring/ring_counters.zig").Type;
 };
 
 // ---- log buffer (docs/log-buffer.md) ----

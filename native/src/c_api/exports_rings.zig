@@ -62,6 +62,14 @@ pub export fn zigbolt_spsc_capacity(ring: ?*anyopaque) callconv(.c) i32 {
     return @intCast(object.capacity());
 }
 
+/// The counters-file id of this handle's counter of `type_id` (10..16), or a negative status.
+pub export fn zigbolt_spsc_counter_id(ring: ?*anyopaque, type_id: i32) callconv(.c) i32 {
+    const object = handles.resolve(SpscRingBuffer, .spsc_ring, ring) catch |err| return code(err);
+    if (type_id < 10 or type_id > 19) return code(error.InvalidArgument);
+    const id = object.counterId(type_id) orelse return code(error.CountersFull);
+    return @intCast(id);
+}
+
 pub export fn zigbolt_spsc_segment(ring: ?*anyopaque) callconv(.c) ?*anyopaque {
     return segment(SpscRingBuffer, .spsc_ring, ring);
 }
@@ -126,6 +134,14 @@ pub export fn zigbolt_mpsc_lost_records(ring: ?*anyopaque) callconv(.c) f64 {
 pub export fn zigbolt_mpsc_capacity(ring: ?*anyopaque) callconv(.c) i32 {
     const object = handles.resolve(MpscRingBuffer, .mpsc_ring, ring) catch |err| return code(err);
     return @intCast(object.capacity());
+}
+
+/// The counters-file id of this handle's counter of `type_id` (20..26), or a negative status.
+pub export fn zigbolt_mpsc_counter_id(ring: ?*anyopaque, type_id: i32) callconv(.c) i32 {
+    const object = handles.resolve(MpscRingBuffer, .mpsc_ring, ring) catch |err| return code(err);
+    if (type_id < 20 or type_id > 29) return code(error.InvalidArgument);
+    const id = object.counterId(type_id) orelse return code(error.CountersFull);
+    return @intCast(id);
 }
 
 pub export fn zigbolt_mpsc_segment(ring: ?*anyopaque) callconv(.c) ?*anyopaque {

@@ -20,6 +20,7 @@ const process = @import("../platform/process.zig");
 const clock = @import("../platform/clock.zig");
 const RingSegment = ring_segment.RingSegment;
 const Error = @import("../status.zig").Error;
+const ring_counters = @import("ring_counters.zig");
 const assert = std.debug.assert;
 
 pub const Role = ring_segment.Role;
@@ -45,6 +46,10 @@ pub const MpscRingBuffer = struct {
     stuck: bool = false,
     lost_records: u64 = 0,
     lost_bytes: u64 = 0,
+    /// 64-bit consumer position for the counters (the shared one wraps at 2^32).
+    read_total: u64 = 0,
+    producer_counters: ring_counters.Set(&ring_counters.mpsc_producer) = .{},
+    consumer_counters: ring_counters.Set(&ring_counters.mpsc_consumer) = .{},
     /// Test hook (the crash tests): after this many more writes, claim space and then sleep
     /// for ever before committing, so a SIGKILL lands between claim and commit.
     hang_after_claim_countdown: ?u64 = null,
@@ -62,6 +67,8 @@ pub const MpscRingBuffer = struct {
         const owner = self.ring.named.owner_word;
         if (self.slot_index) |index| peer.release(&self.ring.slot(index).owner, owner);
         if (self.holds_consumer) peer.release(self.ring.ownerWord(.consumer), owner);
+        self.producer_counters.free();
+        self.consumer_counters.free();
         self.ring.close();
         self.* = undefined;
     }
@@ -84,7 +91,10 @@ pub const MpscRingBuffer = struct {
         const slot = self.ring.slot(index);
         const record_length: u32 = @intCast(layout.record_header_length + payload.len);
         const aligned = layout.alignedLength(record_length);
-        const claim = try self.claimSpace(slot, aligned) orelse return false;
+        const claim = try self.claimSpace(slot, aligned) orelse {
+            if (self.producer_counters.counters) |*set| set[2].incrementOrdered();
+            return false;
+        };
         if (claim.padding != 0) {
             const padding = self.ring.record(claim.start);
             padding.type = layout.type_padding;
@@ -103,6 +113,10 @@ pub const MpscRingBuffer = struct {
         @atomicStore(i32, &record.length, @intCast(record_length), .release);
         // monotonic: the claim is committed; a stale value only matters once we are dead.
         @atomicStore(u32, &slot.pending_length, 0, .monotonic);
+        if (self.producer_counters.counters) |*set| {
+            set[0].incrementOrdered();
+            set[1].addOrdered(@intCast(payload.len));
+        }
         return true;
     }
 
@@ -184,6 +198,7 @@ pub const MpscRingBuffer = struct {
             }
             self.slot_index = index;
             self.head_cache = @atomicLoad(u32, &self.ring.header.head, .acquire);
+            self.producer_counters.allocate(self.ring.counters_file, self.ring.ringName());
             return index;
         }
         return error.TooManyHandles;
@@ -204,6 +219,8 @@ pub const MpscRingBuffer = struct {
         var consumed: u32 = 0;
         var count: u32 = 0;
         var available: u32 = 0;
+        var payload_bytes: u64 = 0;
+        const lost_before = self.lost_records;
         // A full ring's batch ends where it began: stop before our own unzeroed first record.
         const result: Error!void = while (count < limit and consumed < self.ring.capacity) {
             const position = self.head +% consumed;
@@ -233,10 +250,20 @@ pub const MpscRingBuffer = struct {
                 if (msg_type_id < 0 or payload_length > self.ring.payload_length_max) break error.CorruptChannel;
                 on_message(context, self.ring.payload(position, payload_length), msg_type_id);
                 count += 1;
+                payload_bytes += payload_length;
             }
             consumed += aligned;
         } else {};
-        if (consumed != 0) self.release(consumed);
+        if (consumed != 0) {
+            self.release(consumed);
+            self.read_total += consumed;
+            if (self.consumer_counters.counters) |*set| {
+                set[0].addOrdered(count);
+                set[1].addOrdered(@intCast(payload_bytes));
+                set[2].addOrdered(@intCast(self.lost_records - lost_before));
+                set[3].set(@intCast(self.read_total));
+            }
+        }
         try result;
         if (consumed == 0 and limit != 0) try self.checkStuck();
         return count;
@@ -338,11 +365,13 @@ pub const MpscRingBuffer = struct {
         const header = self.ring.header;
         peer.claim(&header.consumer, self.ring.named.owner_word) catch return error.SubscriberExists;
         self.holds_consumer = true;
+        self.consumer_counters.allocate(self.ring.counters_file, self.ring.ringName());
         // acquire: a consumer that died between delivering and releasing left its progress in
         // read_position; finish its release (zero and advance the head) before reading on.
         const head = @atomicLoad(u32, &header.head, .acquire);
         const read_position = @atomicLoad(u32, &header.read_position, .acquire);
         self.head = head;
+        self.read_total = head;
         if (read_position != head and layout.distanceValid(self.ring.capacity, head, read_position)) {
             const tail = @atomicLoad(u32, &header.tail, .acquire);
             if (read_position -% head <= tail -% head) self.release(read_position -% head);
@@ -357,6 +386,11 @@ pub const MpscRingBuffer = struct {
     /// Takes a producer slot explicitly (write takes one on first use); returns its index.
     pub fn claimProducerSlot(self: *MpscRingBuffer) Error!u32 {
         return self.slot_index orelse self.claimSlot();
+    }
+
+    /// The counters-file id of this handle's counter of `type_id` (20..26), if it has one.
+    pub fn counterId(self: *const MpscRingBuffer, type_id: i32) ?u32 {
+        return self.producer_counters.idOf(type_id) orelse self.consumer_counters.idOf(type_id);
     }
 
     pub fn consumerState(self: *const MpscRingBuffer) PeerState {

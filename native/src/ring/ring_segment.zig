@@ -9,6 +9,8 @@ const named_segment = @import("../segment/named_segment.zig");
 const NamedSegment = named_segment.NamedSegment;
 const Kind = named_segment.Kind;
 const Error = @import("../status.zig").Error;
+const ring_counters = @import("ring_counters.zig");
+const CountersFile = @import("../counters/counters_file.zig").CountersFile;
 
 pub const MemoryOptions = shm.MemoryOptions;
 pub const PeerState = peer.PeerState;
@@ -22,10 +24,13 @@ pub const CreateOptions = struct {
     memory: MemoryOptions = .{},
     /// Replace an existing ring of the same name even if a live process uses it.
     replace: bool = false,
+    /// Where each role's counters go (docs/counters.md).
+    counters: ring_counters.Attach = .process_default,
 };
 
 pub const OpenOptions = struct {
     memory: MemoryOptions = .{},
+    counters: ring_counters.Attach = .process_default,
 };
 
 pub const RingSegment = struct {
@@ -36,6 +41,7 @@ pub const RingSegment = struct {
     mask: u32,
     payload_length_max: u32,
     kind: Kind,
+    counters_file: ?*const CountersFile = null,
 
     pub fn create(name: []const u8, comptime kind: Kind, options: CreateOptions) Error!RingSegment {
         if (!layout.capacityValid(options.capacity)) return error.InvalidCapacity;
@@ -59,7 +65,9 @@ pub const RingSegment = struct {
             Init.fill,
             in_use,
         );
-        return init(named, kind);
+        var ring = init(named, kind);
+        ring.counters_file = options.counters.resolve();
+        return ring;
     }
 
     pub fn open(name: []const u8, kind: Kind, options: OpenOptions) Error!RingSegment {
@@ -68,7 +76,9 @@ pub const RingSegment = struct {
         if (named.memory.len < layout.header_length) return error.CorruptChannel;
         const header = named.at(layout.RingHeader, layout.ring_header_offset);
         if (!layout.headerValid(header, kind, named.memory.len)) return error.CorruptChannel;
-        return init(named, kind);
+        var ring = init(named, kind);
+        ring.counters_file = options.counters.resolve();
+        return ring;
     }
 
     fn init(named: NamedSegment, kind: Kind) RingSegment {
@@ -90,6 +100,10 @@ pub const RingSegment = struct {
     pub fn close(self: *RingSegment) void {
         self.named.close();
         self.* = undefined;
+    }
+
+    pub fn ringName(self: *const RingSegment) []const u8 {
+        return self.named.name.slice();
     }
 
     pub fn ownerWord(self: *const RingSegment, role: Role) *u64 {

@@ -13,6 +13,7 @@ const ring_segment = @import("ring_segment.zig");
 const peer = @import("../ipc/peer.zig");
 const RingSegment = ring_segment.RingSegment;
 const Error = @import("../status.zig").Error;
+const ring_counters = @import("ring_counters.zig");
 const assert = std.debug.assert;
 
 pub const Role = ring_segment.Role;
@@ -29,6 +30,11 @@ pub const SpscRingBuffer = struct {
     head_cache: u32 = 0,
     /// Consumer state: our head (we are its only writer).
     head: u32 = 0,
+    /// 64-bit positions for the counters (the shared ones wrap at 2^32).
+    written_total: u64 = 0,
+    read_total: u64 = 0,
+    producer_counters: ring_counters.Set(&ring_counters.spsc_producer) = .{},
+    consumer_counters: ring_counters.Set(&ring_counters.spsc_consumer) = .{},
 
     pub fn create(name: []const u8, options: CreateOptions) Error!SpscRingBuffer {
         return .{ .ring = try RingSegment.create(name, .spsc_ring, options) };
@@ -43,6 +49,8 @@ pub const SpscRingBuffer = struct {
         const owner = self.ring.named.owner_word;
         if (self.holds_producer) peer.release(self.ring.ownerWord(.producer), owner);
         if (self.holds_consumer) peer.release(self.ring.ownerWord(.consumer), owner);
+        self.producer_counters.free();
+        self.consumer_counters.free();
         self.ring.close();
         self.* = undefined;
     }
@@ -58,9 +66,19 @@ pub const SpscRingBuffer = struct {
     /// Copies `payload` into the ring as one record. `true` when written, `false` when the
     /// ring is full (retry later). Takes the producer role on first use.
     pub fn write(self: *SpscRingBuffer, payload: []const u8, msg_type_id: i32) Error!bool {
-        const bytes = try self.claimSpace(payload.len, msg_type_id) orelse return false;
+        const bytes = try self.claimSpace(payload.len, msg_type_id) orelse {
+            if (self.producer_counters.counters) |*set| set[2].incrementOrdered();
+            return false;
+        };
         @memcpy(bytes[layout.record_header_length..][0..payload.len], payload);
+        const tail_before = self.tail;
         self.commit(bytes, payload.len, msg_type_id);
+        self.written_total += self.tail -% tail_before;
+        if (self.producer_counters.counters) |*set| {
+            set[0].incrementOrdered();
+            set[1].addOrdered(@intCast(payload.len));
+            set[3].set(@intCast(self.written_total));
+        }
         return true;
     }
 
@@ -84,6 +102,7 @@ pub const SpscRingBuffer = struct {
 
         var consumed: u32 = 0;
         var count: u32 = 0;
+        var payload_bytes: u64 = 0;
         const result: Error!void = while (count < limit and consumed < available) {
             const position = self.head +% consumed;
             const record = self.ring.record(position);
@@ -103,11 +122,18 @@ pub const SpscRingBuffer = struct {
             on_message(context, self.ring.payload(position, payload_length), msg_type_id);
             consumed += aligned;
             count += 1;
+            payload_bytes += payload_length;
         } else {};
         if (consumed != 0) {
             self.head +%= consumed;
             // release: we are done reading everything below head before the producer reuses it.
             @atomicStore(u32, &header.head, self.head, .release);
+            self.read_total += consumed;
+            if (self.consumer_counters.counters) |*set| {
+                set[0].addOrdered(count);
+                set[1].addOrdered(@intCast(payload_bytes));
+                set[2].set(@intCast(self.read_total));
+            }
         }
         try result;
         return count;
@@ -126,14 +152,23 @@ pub const SpscRingBuffer = struct {
                 self.holds_producer = true;
                 self.tail = @atomicLoad(u32, &header.tail, .acquire);
                 self.head_cache = @atomicLoad(u32, &header.head, .acquire);
+                self.written_total = self.tail;
+                self.producer_counters.allocate(self.ring.counters_file, self.ring.ringName());
             },
             .consumer => {
                 if (self.holds_consumer) return;
                 peer.claim(&header.consumer, owner) catch return error.SubscriberExists;
                 self.holds_consumer = true;
                 self.head = @atomicLoad(u32, &header.head, .acquire);
+                self.read_total = self.head;
+                self.consumer_counters.allocate(self.ring.counters_file, self.ring.ringName());
             },
         }
+    }
+
+    /// The counters-file id of this handle's counter of `type_id` (10..16), if it has one.
+    pub fn counterId(self: *const SpscRingBuffer, type_id: i32) ?u32 {
+        return self.producer_counters.idOf(type_id) orelse self.consumer_counters.idOf(type_id);
     }
 
     pub fn peerState(self: *const SpscRingBuffer, role: Role) PeerState {
