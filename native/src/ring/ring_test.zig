@@ -302,3 +302,54 @@ test "mpsc: a consumer that died between delivering and releasing is finished by
     try testing.expectEqual(@as(u32, 2), try ring.read(&collected, Collected.onMessage, 10));
     try testing.expectEqual(@as(u32, 1), collected.values[0]);
 }
+
+test "spsc and mpsc: each role counts messages, bytes, full events, lost records and positions" {
+    const CountersFile = @import("../counters/counters_file.zig").CountersFile;
+    const Type = @import("ring_counters.zig").Type;
+    const counters_name = "/zigbolt-test-counters-rings";
+    try CountersFile.remove(counters_name);
+    var file = try CountersFile.create(counters_name, .{ .counters_max = 32 });
+    defer file.close();
+    defer CountersFile.remove(counters_name) catch {};
+
+    var spsc = try SpscRingBuffer.create("/zigbolt-test-spsc-counted", .{ .capacity = 1024, .replace = true, .counters = .{ .file = &file } });
+    defer spsc.close();
+    var buffer: [56]u8 = @splat(0);
+    for (0..16) |_| try testing.expect(try spsc.write(&buffer, 1));
+    try testing.expect(!try spsc.write(&buffer, 1));
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(u32, 16), try spsc.read(&collected, Collected.onMessage, 100));
+    const spscValue = struct {
+        fn of(f: *const CountersFile, ring: *const SpscRingBuffer, t: Type) i64 {
+            return f.valueOf(ring.counterId(@intFromEnum(t)).?).?;
+        }
+    }.of;
+    try testing.expectEqual(@as(i64, 16), spscValue(&file, &spsc, .spsc_written_messages));
+    try testing.expectEqual(@as(i64, 16 * 56), spscValue(&file, &spsc, .spsc_written_bytes));
+    try testing.expectEqual(@as(i64, 1), spscValue(&file, &spsc, .spsc_full_events));
+    try testing.expectEqual(@as(i64, 1024), spscValue(&file, &spsc, .spsc_producer_position));
+    try testing.expectEqual(@as(i64, 16), spscValue(&file, &spsc, .spsc_read_messages));
+    try testing.expectEqual(@as(i64, 1024), spscValue(&file, &spsc, .spsc_consumer_position));
+
+    var many = try MpscRingBuffer.create("/zigbolt-test-mpsc-counted", .{ .capacity = 1024, .replace = true, .counters = .{ .file = &file } });
+    defer many.close();
+    const slot = many.ring.slot(7);
+    slot.owner = 0x7fff_fff0;
+    slot.pending_start = 0;
+    slot.pending_length = 32;
+    many.ring.header.tail = 32;
+    try testing.expectEqual(@as(u32, 0), try many.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 32), try many.resolveStuck(0));
+    for (0..3) |_| try testing.expect(try many.write(buffer[0..20], 2));
+    try testing.expectEqual(@as(u32, 3), try many.read(&collected, Collected.onMessage, 10));
+    const mpscValue = struct {
+        fn of(f: *const CountersFile, ring: *const MpscRingBuffer, t: Type) i64 {
+            return f.valueOf(ring.counterId(@intFromEnum(t)).?).?;
+        }
+    }.of;
+    try testing.expectEqual(@as(i64, 3), mpscValue(&file, &many, .mpsc_written_messages));
+    try testing.expectEqual(@as(i64, 60), mpscValue(&file, &many, .mpsc_written_bytes));
+    try testing.expectEqual(@as(i64, 3), mpscValue(&file, &many, .mpsc_read_messages));
+    try testing.expectEqual(@as(i64, 1), mpscValue(&file, &many, .mpsc_lost_records));
+    try testing.expectEqual(@as(i64, 32 + 3 * 32), mpscValue(&file, &many, .mpsc_consumer_position));
+}
