@@ -76,6 +76,9 @@ export class MpscRingBuffer implements Disposable {
   readonly #fragment = new Fragment();
   #closed = false;
   #reading = false;
+  /** The last payload buffer written and a word view of it (see #copy). */
+  #source: Uint8Array = new Uint8Array(0);
+  #sourceWords: Int32Array = new Int32Array(0);
   /** Producer state: our slot's pending_start word (-1 until a slot is ours). */
   #pendingWord = -1;
   #headCache = 0;
@@ -203,13 +206,7 @@ export class MpscRingBuffer implements Disposable {
       offset = 0;
     }
     if (this.#hangCountdown >= 0 && this.#hangCountdown-- === 0) hangForEver();
-    const bytes = this.#bytes;
-    const start = offset + layout.recordHeaderLength;
-    if (length <= 64) {
-      for (let i = 0; i < length; i++) bytes[start + i] = data[i];
-    } else {
-      bytes.set(data, start);
-    }
+    this.#copy(data, length, offset + layout.recordHeaderLength);
     words[(offset >> 2) + 1] = msgTypeId;
     // Release (seq-cst): the payload and type are visible to whoever loads this length.
     Atomics.store(words, offset >> 2, recordLength);
@@ -268,6 +265,30 @@ export class MpscRingBuffer implements Disposable {
   /** @internal The next `countdown` writes complete; the one after claims, then hangs. */
   [hangAfterClaim](countdown: number): void {
     this.#hangCountdown = countdown;
+  }
+
+  /**
+   * Copies a payload into the data at `start` (8-aligned). Small payloads go word by word
+   * through an Int32Array view of the caller's buffer, kept while the caller reuses it:
+   * `Uint8Array.set` costs ~15 ns a call, a loop of 32-bit stores ~1 ns per word.
+   */
+  #copy(data: Uint8Array, length: number, start: number): void {
+    if (length > 256 || (data.byteOffset & 3) !== 0) {
+      this.#bytes.set(data, start);
+      return;
+    }
+    let source = this.#sourceWords;
+    if (data !== this.#source || source.length !== length >> 2) {
+      source = new Int32Array(data.buffer, data.byteOffset, length >> 2);
+      this.#source = data;
+      this.#sourceWords = source;
+    }
+    const words = this.#words;
+    const base = start >> 2;
+    const count = length >> 2;
+    for (let i = 0; i < count; i++) words[base + i] = source[i];
+    const bytes = this.#bytes;
+    for (let i = count << 2; i < length; i++) bytes[start + i] = data[i];
   }
 
   #read(handler: RingMessageHandler | RingFragmentHandler, limit: number, asFragments: boolean): number {

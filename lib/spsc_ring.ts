@@ -71,6 +71,9 @@ export class SpscRingBuffer implements Disposable {
   readonly #fragment = new Fragment();
   #closed = false;
   #reading = false;
+  /** The last payload buffer written and a word view of it (see #copy). */
+  #source: Uint8Array = new Uint8Array(0);
+  #sourceWords: Int32Array = new Int32Array(0);
   #producer = false;
   #tail = 0;
   #headCache = 0;
@@ -162,13 +165,7 @@ export class SpscRingBuffer implements Disposable {
       words[offset >> 2] = padding;
       offset = 0;
     }
-    const bytes = this.#bytes;
-    const start = offset + layout.recordHeaderLength;
-    if (length <= 64) {
-      for (let i = 0; i < length; i++) bytes[start + i] = data[i];
-    } else {
-      bytes.set(data, start);
-    }
+    this.#copy(data, length, offset + layout.recordHeaderLength);
     words[(offset >> 2) + 1] = msgTypeId;
     words[offset >> 2] = recordLength;
     this.#tail = tailNext;
@@ -226,6 +223,30 @@ export class SpscRingBuffer implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * Copies a payload into the data at `start` (8-aligned). Small payloads go word by word
+   * through an Int32Array view of the caller's buffer, kept while the caller reuses it:
+   * `Uint8Array.set` costs ~15 ns a call, a loop of 32-bit stores ~1 ns per word.
+   */
+  #copy(data: Uint8Array, length: number, start: number): void {
+    if (length > 256 || (data.byteOffset & 3) !== 0) {
+      this.#bytes.set(data, start);
+      return;
+    }
+    let source = this.#sourceWords;
+    if (data !== this.#source || source.length !== length >> 2) {
+      source = new Int32Array(data.buffer, data.byteOffset, length >> 2);
+      this.#source = data;
+      this.#sourceWords = source;
+    }
+    const words = this.#words;
+    const base = start >> 2;
+    const count = length >> 2;
+    for (let i = 0; i < count; i++) words[base + i] = source[i];
+    const bytes = this.#bytes;
+    for (let i = count << 2; i < length; i++) bytes[start + i] = data[i];
   }
 
   #read(handler: RingMessageHandler | RingFragmentHandler, limit: number, asFragments: boolean): number {

@@ -243,13 +243,17 @@ async function pong(): Promise<void> {
   using pingRing = await openSpsc(positional(1));
   using pongRing = await openSpsc(positional(2));
   let stop = false;
+  // Echoes from one preallocated buffer per length: no allocation per message.
+  const replies = Array.from({ length: 257 }, (_, n) => new Uint8Array(n));
   const onFragment = (fragment: Fragment) => {
     if (fragment.msgTypeId === typeEnd) {
       stop = true;
       return;
     }
-    const payload = fragment.bytes.subarray(fragment.offset, fragment.offset + fragment.length);
-    while (!pongRing.write(payload, fragment.msgTypeId));
+    const reply = replies[fragment.length];
+    const { bytes, offset } = fragment;
+    for (let i = 0; i < reply.length; i++) reply[i] = bytes[offset + i];
+    while (!pongRing.write(reply, fragment.msgTypeId));
   };
   pingRing.readFragments(onFragment, 0);
   while (!stop) pingRing.readFragments(onFragment, 64);
