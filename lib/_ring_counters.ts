@@ -30,7 +30,10 @@ export const RingCounterType = {
 export const producerFlushPeriod = 256;
 
 /** The counters of `types`, or undefined when any is missing (counters off or full). */
-export function ringCounters(idOf: (type: number) => number, types: readonly number[]): Counter[] | undefined {
+export function ringCounters(
+  idOf: (type: number) => number,
+  types: readonly number[],
+): Counter[] | undefined {
   const ids = types.map(idOf);
   if (ids.some((id) => id < 0)) return undefined;
   const file = CountersFile.processDefault();

@@ -28,7 +28,7 @@ import {
 import { Fragment } from "./fragment.ts";
 import type { RingFragmentHandler } from "./spsc_ring.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, RingCounterType, ringCounters } from "./_ring_counters.ts";
+import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
 /**
  * How long (ms) the record at the head may stay unwritten while the tail is past it before
@@ -403,7 +403,9 @@ export class MpscRingBuffer implements Disposable {
     const tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     const head = this.#head;
     if (tail === head) return;
-    if (!layout.distanceValid(this.capacity, head, tail)) throw this.#corrupt(`tail ${tail} for head ${head}`);
+    if (!layout.distanceValid(this.capacity, head, tail)) {
+      throw this.#corrupt(`tail ${tail} for head ${head}`);
+    }
     const now = performance.now();
     if (this.#stuckPosition !== head) {
       this.#stuckPosition = head;

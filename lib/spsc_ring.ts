@@ -26,7 +26,7 @@ import {
 } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, RingCounterType, ringCounters } from "./_ring_counters.ts";
+import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
 export type { RingMessageHandler, RingOptions };
 
@@ -343,7 +343,10 @@ export class SpscRingBuffer implements Disposable {
   }
 
   #startProducing(): void {
-    this.#checked(this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.producer), "write to");
+    this.#checked(
+      this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.producer),
+      "write to",
+    );
     this.#producer = true;
     this.#tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
@@ -379,7 +382,10 @@ export class SpscRingBuffer implements Disposable {
     if (!(limit >= 0) || typeof handler !== "function") {
       throw new InvalidArgumentError(`Cannot read ring "${this.name}": need a handler and a limit >= 0`);
     }
-    this.#checked(this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.consumer), "read from");
+    this.#checked(
+      this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.consumer),
+      "read from",
+    );
     this.#consumer = true;
     this.#head = Atomics.load(this.#header, layout.headWord) >>> 0;
     this.#readTotal = this.#head;

@@ -8,7 +8,6 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import {
   CorruptChannelError,
   CountersFile,
-  RingCounterType,
   type Fragment,
   HandleClosedError,
   InvalidArgumentError,
@@ -16,6 +15,7 @@ import {
   MessageTooLargeError,
   MpscRingBuffer,
   NoSuchChannelError,
+  RingCounterType,
   SpscRingBuffer,
   Status,
   SubscriberExistsError,

@@ -76,7 +76,15 @@ for (const [victim, consumer] of killCases) {
     const expect = `0:${hangAfter},1:${count},2:${count}`;
     const reader = startRingPeer(consumer, ["mpsc-consume", name, "--expect", expect, "--expect-lost", "1"]);
     await reader.line(/^consuming/);
-    const hanging = startRingPeer(victim, ["mpsc-produce", name, String(count), "--id", "0", "--hang-after", String(hangAfter)]);
+    const hanging = startRingPeer(victim, [
+      "mpsc-produce",
+      name,
+      String(count),
+      "--id",
+      "0",
+      "--hang-after",
+      String(hangAfter),
+    ]);
     await hanging.line(/^claimed-and-hanging/);
     const others = [1, 2].map((id) =>
       startRingPeer(id === 1 ? "zig" : "deno", ["mpsc-produce", name, String(count), "--id", String(id)])

@@ -82,19 +82,22 @@ async function throughputOnce(
   const commands = [
     onCpu(1, peer(consumer, ["bench-consume", kind, name, "--producers", producers.length])),
     ...producers.map((runtime, id) =>
-      onCpu(0, peer(runtime, [
-        "bench-produce",
-        kind,
-        name,
-        "--size",
-        messageBytes,
-        "--millis",
-        Math.round(plan.seconds * 1000),
-        "--start-at",
-        startAt,
-        "--id",
-        id,
-      ]))
+      onCpu(
+        0,
+        peer(runtime, [
+          "bench-produce",
+          kind,
+          name,
+          "--size",
+          messageBytes,
+          "--millis",
+          Math.round(plan.seconds * 1000),
+          "--start-at",
+          startAt,
+          "--id",
+          id,
+        ]),
+      )
     ),
   ];
   const results = await runTogether(commands, 60_000 + plan.seconds * 10_000);
@@ -149,12 +152,32 @@ async function roundTripRow(
   const p99s: number[] = [];
   const heaps: number[] = [];
   for (let run = 0; run < plan.runs; run++) {
-    using pingRing = SpscRingBuffer.create({ name: channelName("ring-ping"), capacity: 64 * 1024, replace: true });
-    using pongRing = SpscRingBuffer.create({ name: channelName("ring-pong"), capacity: 64 * 1024, replace: true });
+    using pingRing = SpscRingBuffer.create({
+      name: channelName("ring-ping"),
+      capacity: 64 * 1024,
+      replace: true,
+    });
+    using pongRing = SpscRingBuffer.create({
+      name: channelName("ring-pong"),
+      capacity: 64 * 1024,
+      replace: true,
+    });
     const rings = [pingRing.name, pongRing.name];
     const [, result] = await runTogether([
       onCpu(1, peer(ponger, ["pong", ...rings])),
-      onCpu(0, peer(pinger, ["ping", ...rings, "--size", messageBytes, "--warmup", plan.rtt.warmup, "--count", plan.rtt.count])),
+      onCpu(
+        0,
+        peer(pinger, [
+          "ping",
+          ...rings,
+          "--size",
+          messageBytes,
+          "--warmup",
+          plan.rtt.warmup,
+          "--count",
+          plan.rtt.count,
+        ]),
+      ),
     ], 120_000);
     const ping = result as PingResult;
     p50s.push(ping.rttNs.p50);
@@ -172,7 +195,9 @@ async function roundTripRow(
     runs: p50s,
     ...(heaps.length ? { heapBytesPerMessage: Math.max(...heaps) } : {}),
   };
-  context.log(`spsc round trip ${row.pair ?? pinger}: p50 ${row.roundTripNs!.p50} ns, p99 ${row.roundTripNs!.p99} ns`);
+  context.log(
+    `spsc round trip ${row.pair ?? pinger}: p50 ${row.roundTripNs!.p50} ns, p99 ${row.roundTripNs!.p99} ns`,
+  );
   return row;
 }
 
@@ -183,12 +208,17 @@ export const ringsSuite: CoreSuite = async (context) => {
   const rows: CoreRow[] = [];
   for (const runtime of runtimes) rows.push(await throughputRow(context, plan, "spsc", runtime, 1, runtime));
   for (const count of [1, 2, 4]) {
-    for (const runtime of runtimes) rows.push(await throughputRow(context, plan, "mpsc", runtime, count, runtime));
+    for (const runtime of runtimes) {
+      rows.push(await throughputRow(context, plan, "mpsc", runtime, count, runtime));
+    }
     for (const runtime of ["bun", "deno"] as const) {
       rows.push(await throughputRow(context, plan, "mpsc", runtime, count, "zig"));
     }
   }
-  const pairs: Array<[CoreRuntime, CoreRuntime]> = [["zig", "zig"], ["bun", "bun"], ["deno", "deno"], ["bun", "deno"]];
+  const pairs: Array<[CoreRuntime, CoreRuntime]> = [["zig", "zig"], ["bun", "bun"], ["deno", "deno"], [
+    "bun",
+    "deno",
+  ]];
   for (const [pinger, ponger] of pairs) rows.push(await roundTripRow(context, plan, pinger, ponger));
   return rows;
 };
