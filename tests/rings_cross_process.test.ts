@@ -4,7 +4,7 @@
  * SIGKILL between claim and commit.
  */
 import assert from "node:assert/strict";
-import { MpscRingBuffer, SpscRingBuffer } from "../mod.ts";
+import { MpscRingBuffer, SpscRingBuffer, SubscriberExistsError } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
 import { type PeerRuntime, peerRuntimes, resultOf } from "./_processes.ts";
 import { startRingPeer } from "./_ring_processes.ts";
@@ -104,5 +104,29 @@ for (const [victim, consumer] of killCases) {
     assert.equal(result.lostRecords, 1, "exactly the claimed message is lost");
     assert.equal(result.received, hangAfter + 2 * count);
     assert.equal(await lostLine, false, "the claim was skipped only after its producer died");
+  });
+}
+
+for (const [Ring, kind] of [[SpscRingBuffer, "spsc"], [MpscRingBuffer, "mpsc"]] as const) {
+  test(`${kind}: a live consumer in another process keeps the role; once it is killed, the role is taken over`, async () => {
+    const name = uniqueName(`${kind}-takeover`);
+    using ring = Ring.create({ name, capacity: 16 * 1024 });
+    const args = kind === "spsc"
+      ? ["spsc-consume", name, "1000000"]
+      : ["mpsc-consume", name, "--expect", "0:1000000"];
+    const consumer = startRingPeer("bun", args);
+    if (kind === "mpsc") await consumer.line(/^consuming/);
+    else {
+      const spsc = ring as SpscRingBuffer;
+      while (spsc.peerState("consumer") !== "alive") await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    using second = Ring.open({ name });
+    assert.throws(() => second.read(() => {}), SubscriberExistsError);
+    consumer.kill("SIGKILL");
+    await consumer.exited;
+    assert.equal(ring.write(new Uint8Array([42]), 3), true);
+    const got: number[] = [];
+    assert.equal(second.read((data, type) => got.push(data[0], type)), 1);
+    assert.deepEqual(got, [42, 3]);
   });
 }
