@@ -318,8 +318,12 @@ pub const MpscRingBuffer = struct {
         if (tail == position) return 0;
         if (!layout.distanceValid(self.ring.capacity, position, tail)) return error.CorruptChannel;
 
-        // The claim covering `position` is announced in its producer's slot.
-        var end: ?u32 = null;
+        // The claim covering `position` is announced in its producer's slot. A producer that
+        // lost the CAS for this position and died before announcing its next attempt also
+        // covers it: a claim reaching past the tail never happened; among the rest, the real
+        // one ends where the next record (or claim, or the tail) begins.
+        var ends: [layout.producer_slot_count]u32 = undefined;
+        var end_count: u32 = 0;
         var index: u32 = 0;
         while (index < layout.producer_slot_count) : (index += 1) {
             const slot = self.ring.slot(index);
@@ -327,14 +331,19 @@ pub const MpscRingBuffer = struct {
             const start = @atomicLoad(u32, &slot.pending_start, .acquire);
             if (length == 0 or position -% start >= length) continue;
             if (peer.state(&slot.owner) == .alive) return 0;
-            // Written before the producer died: a second dead claim here must agree.
             const claim_end = start +% length;
-            if (!layout.distanceValid(self.ring.capacity, position, claim_end)) return error.CorruptChannel;
-            if (claim_end -% position > tail -% position) return error.CorruptChannel;
-            if (end) |known| if (known != claim_end) return 0;
-            end = claim_end;
+            if (!layout.distanceValid(self.ring.capacity, position, claim_end)) continue;
+            if (claim_end -% position > tail -% position) continue;
+            if (std.mem.indexOfScalar(u32, ends[0..end_count], claim_end) == null) {
+                ends[end_count] = claim_end;
+                end_count += 1;
+            }
         }
-        const claim_end = end orelse return 0;
+        const claim_end = switch (end_count) {
+            0 => return 0,
+            1 => ends[0],
+            else => self.plausibleEnd(ends[0..end_count], tail) orelse return 0,
+        };
         // The producer died before committing: re-check the record (it may have committed
         // just before dying, after our first look).
         if (@atomicLoad(i32, &record.length, .acquire) != 0) return 0;
@@ -359,6 +368,25 @@ pub const MpscRingBuffer = struct {
             }
         }
         return length;
+    }
+
+    /// The one end among `ends` where something begins: the tail, a written record, or
+    /// another claim; null when none or several qualify (then the consumer keeps waiting).
+    fn plausibleEnd(self: *MpscRingBuffer, ends: []const u32, tail: u32) ?u32 {
+        var found: ?u32 = null;
+        for (ends) |end| {
+            var plausible = end == tail or @atomicLoad(i32, &self.ring.record(end).length, .acquire) != 0;
+            var index: u32 = 0;
+            while (!plausible and index < layout.producer_slot_count) : (index += 1) {
+                const slot = self.ring.slot(index);
+                plausible = @atomicLoad(u32, &slot.pending_length, .acquire) != 0 and
+                    @atomicLoad(u32, &slot.pending_start, .acquire) == end;
+            }
+            if (!plausible) continue;
+            if (found != null) return null;
+            found = end;
+        }
+        return found;
     }
 
     fn claimConsumer(self: *MpscRingBuffer) Error!void {

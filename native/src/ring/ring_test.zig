@@ -353,3 +353,41 @@ test "spsc and mpsc: each role counts messages, bytes, full events, lost records
     try testing.expectEqual(@as(i64, 1), mpscValue(&file, &many, .mpsc_lost_records));
     try testing.expectEqual(@as(i64, 32 + 3 * 32), mpscValue(&file, &many, .mpsc_consumer_position));
 }
+
+test "mpsc: two dead producers claiming the same position: the real claim is the one that fits" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-dead-two", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    var collected: Collected = .{};
+    // Slot 3 won [0, 32) and died; slot 4 announced [0, 48), lost the CAS and died. Slot 0
+    // (alive, this process) committed a record at 32.
+    const winner = ring.ring.slot(3);
+    winner.owner = 0x7fff_fff0;
+    winner.pending_start = 0;
+    winner.pending_length = 32;
+    const loser = ring.ring.slot(4);
+    loser.owner = 0x7fff_fff1;
+    loser.pending_start = 0;
+    loser.pending_length = 48;
+    ring.ring.header.tail = 32;
+    // 24 payload bytes: the record at 32 ends at 64, and the loser's end (48) falls inside it.
+    var buffer: [24]u8 = @splat(0);
+    try testing.expect(try ring.write(numbered(&buffer, 77), 4));
+    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 32), try ring.resolveStuck(0));
+    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 77), collected.values[0]);
+    try testing.expectEqual(@as(u64, 1), ring.lost_records);
+}
+
+test "mpsc: a dead producer's claim that never won (past the tail) is not skipped" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-dead-loser", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    const loser = ring.ring.slot(4);
+    loser.owner = 0x7fff_fff1;
+    loser.pending_start = 0;
+    loser.pending_length = 48;
+    ring.ring.header.tail = 32;
+    var collected: Collected = .{};
+    _ = try ring.read(&collected, Collected.onMessage, 10);
+    try testing.expectEqual(@as(u32, 0), try ring.resolveStuck(0));
+}
