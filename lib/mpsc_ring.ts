@@ -88,6 +88,7 @@ export class MpscRingBuffer implements Disposable {
   #head = 0;
   #stuckPosition = -1;
   #stuckSinceMs = 0;
+  #stuckPolls = 0;
   #lostRecords = 0;
   #lostBytes = 0;
   /** Counters, brought up to date now and then (producer) or per read (consumer). */
@@ -400,8 +401,11 @@ export class MpscRingBuffer implements Disposable {
 
   /** The record at the head is unwritten: empty, a claim in progress, or a dead claim. */
   #checkStuck(): void {
-    const tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     const head = this.#head;
+    // A claim in progress is the common case (a producer between its compareExchange and its
+    // commit): look at the clock only every 256 polls that find the same record unwritten.
+    if (this.#stuckPosition === head && (++this.#stuckPolls & 255) !== 0) return;
+    const tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     if (tail === head) return;
     if (!layout.distanceValid(this.capacity, head, tail)) {
       throw this.#corrupt(`tail ${tail} for head ${head}`);

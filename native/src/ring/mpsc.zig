@@ -31,6 +31,8 @@ pub const OpenOptions = ring_segment.OpenOptions;
 /// How long the record at the head may stay unwritten (while the tail is past it) before
 /// the consumer checks whether its producer has died; and how often it checks again.
 pub const stuck_check_ns: u64 = std.time.ns_per_ms;
+/// Polls that find the same record unwritten between two looks at the clock.
+const stuck_polls_per_clock = 256;
 
 pub const MpscRingBuffer = struct {
     ring: RingSegment,
@@ -44,6 +46,7 @@ pub const MpscRingBuffer = struct {
     stuck_position: u32 = 0,
     stuck_since_ns: u64 = 0,
     stuck: bool = false,
+    stuck_polls: u32 = 0,
     lost_records: u64 = 0,
     lost_bytes: u64 = 0,
     /// 64-bit consumer position for the counters (the shared one wraps at 2^32).
@@ -289,6 +292,12 @@ pub const MpscRingBuffer = struct {
     /// The record at the head is unwritten: empty ring, a claim in progress, or a dead
     /// producer's claim. Checks liveness only after it has stayed so for stuck_check_ns.
     fn checkStuck(self: *MpscRingBuffer) Error!void {
+        if (self.stuck and self.stuck_position == self.head) {
+            // A claim in progress is the common case (a producer between its CAS and its
+            // commit): look at the clock only every stuck_polls_per_clock polls.
+            self.stuck_polls +%= 1;
+            if (self.stuck_polls % stuck_polls_per_clock != 0) return;
+        }
         const tail = @atomicLoad(u32, &self.ring.header.tail, .acquire);
         if (tail == self.head) return;
         if (!layout.distanceValid(self.ring.capacity, self.head, tail)) return error.CorruptChannel;
