@@ -193,18 +193,33 @@ pub const MpscRingBuffer = struct {
             const index: u32 = @intCast(i);
             const slot = self.ring.slot(index);
             // A dead producer's unresolved claim keeps its slot until the consumer resolves it.
-            if (@atomicLoad(u32, &slot.pending_length, .acquire) != 0) continue;
+            if (self.pendingClaimOpen(slot)) continue;
             peer.claim(&slot.owner, owner) catch continue;
-            if (@atomicLoad(u32, &slot.pending_length, .acquire) != 0) {
+            if (self.pendingClaimOpen(slot)) {
                 peer.release(&slot.owner, owner);
                 continue;
             }
+            // What is left is none, or a claim entirely below the head: one its producer
+            // announced, lost to another producer's CAS, and died before retrying.
+            // release: our slot starts clean for the consumer's resolveStuck.
+            @atomicStore(u32, &slot.pending_length, 0, .release);
             self.slot_index = index;
             self.head_cache = @atomicLoad(u32, &self.ring.header.head, .acquire);
             self.producer_counters.allocate(self.ring.counters_file, self.ring.ringName());
             return index;
         }
         return error.TooManyHandles;
+    }
+
+    /// Whether the slot announces a claim that may still cover unread bytes (its end is past
+    /// the consumer's head).
+    fn pendingClaimOpen(self: *const MpscRingBuffer, slot: *const layout.ProducerSlot) bool {
+        const length = @atomicLoad(u32, &slot.pending_length, .acquire);
+        if (length == 0) return false;
+        const end = @atomicLoad(u32, &slot.pending_start, .acquire) +% length;
+        const head = @atomicLoad(u32, &self.ring.header.head, .acquire);
+        // Modulo 2^32: an end within 2 GiB behind the head is behind it.
+        return head -% end >= 1 << 31;
     }
 
     /// Hands up to `limit` messages to `on_message(context, payload, msg_type_id)` and

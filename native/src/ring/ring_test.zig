@@ -391,3 +391,23 @@ test "mpsc: a dead producer's claim that never won (past the tail) is not skippe
     _ = try ring.read(&collected, Collected.onMessage, 10);
     try testing.expectEqual(@as(u32, 0), try ring.resolveStuck(0));
 }
+
+test "mpsc: a dead producer's slot is reused once its stale claim is behind the head" {
+    var ring = try MpscRingBuffer.create("/zigbolt-test-mpsc-slot-reuse", .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    // Every slot is held by a dead producer; slot 0 announced an unresolved claim at 64,
+    // slot 1 a stale one at 0 (lost its CAS, then died): only the stale one can be reused.
+    for (0..64) |i| ring.ring.slot(@intCast(i)).owner = 0x7fff_fff0;
+    ring.ring.slot(0).pending_start = 64;
+    ring.ring.slot(0).pending_length = 32;
+    ring.ring.slot(1).pending_start = 0;
+    ring.ring.slot(1).pending_length = 48;
+    ring.ring.header.tail = 64;
+    ring.ring.header.head = 64;
+    ring.ring.header.read_position = 64;
+    var producer = try MpscRingBuffer.open("/zigbolt-test-mpsc-slot-reuse", .{});
+    defer producer.close();
+    try testing.expectEqual(@as(u32, 1), try producer.claimProducerSlot());
+    try testing.expectEqual(@as(u32, 0), ring.ring.slot(1).pending_length);
+    try testing.expectEqual(@as(u32, 32), ring.ring.slot(0).pending_length);
+}
