@@ -142,9 +142,12 @@ export class SpscRingBuffer implements Disposable {
    */
   write(data: Uint8Array, msgTypeId: number): boolean {
     if (this.#closed) throw this.#closedError("write to");
-    const length = data.byteLength;
-    if (length > this.payloadLengthMax || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff) {
-      throw this.#writeError(length, msgTypeId);
+    const length = data?.byteLength;
+    if (
+      !(length <= this.payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff ||
+      !(data instanceof Uint8Array)
+    ) {
+      throw this.#writeError(data, msgTypeId);
     }
     if (!this.#producer) this.#startProducing();
     const capacity = this.capacity;
@@ -251,7 +254,10 @@ export class SpscRingBuffer implements Disposable {
 
   #read(handler: RingMessageHandler | RingFragmentHandler, limit: number, asFragments: boolean): number {
     if (this.#closed) throw this.#closedError("read from");
-    if (!this.#consumer) this.#startConsuming(handler, limit);
+    if (!(limit >= 0) || typeof handler !== "function") {
+      throw new InvalidArgumentError(`Cannot read ring "${this.name}": need a handler and a limit >= 0`);
+    }
+    if (!this.#consumer) this.#startConsuming();
     const header = this.#header;
     const head = this.#head;
     // Acquire (seq-cst): every record below this tail is fully written.
@@ -378,10 +384,7 @@ export class SpscRingBuffer implements Disposable {
     this.#unflushedBytes = 0;
   }
 
-  #startConsuming(handler: unknown, limit: number): void {
-    if (!(limit >= 0) || typeof handler !== "function") {
-      throw new InvalidArgumentError(`Cannot read ring "${this.name}": need a handler and a limit >= 0`);
-    }
+  #startConsuming(): void {
     this.#checked(
       this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.consumer),
       "read from",
@@ -407,7 +410,11 @@ export class SpscRingBuffer implements Disposable {
     return new HandleClosedError(`Cannot ${action} ring "${this.name}": it is closed`);
   }
 
-  #writeError(length: number, msgTypeId: number): Error {
+  #writeError(data: unknown, msgTypeId: number): Error {
+    if (!(data instanceof Uint8Array)) {
+      return new InvalidArgumentError(`Cannot write to ring "${this.name}": data must be a Uint8Array`);
+    }
+    const length = data.byteLength;
     if (length > this.payloadLengthMax) {
       return new MessageTooLargeError(
         `Cannot write ${length} bytes to ring "${this.name}": at most ${this.payloadLengthMax} fit a message`,

@@ -117,6 +117,12 @@ for (const Ring of [SpscRingBuffer, MpscRingBuffer]) {
     assert.throws(() => ring.write(new Uint8Array(1), -1), InvalidArgumentError);
     assert.throws(() => ring.write(new Uint8Array(1), 1.5), InvalidArgumentError);
     assert.throws(() => ring.write(new Uint8Array(1), 2 ** 31), InvalidArgumentError);
+    assert.throws(() => ring.write("text" as unknown as Uint8Array, 1), InvalidArgumentError);
+    assert.throws(() => ring.write(new ArrayBuffer(8) as unknown as Uint8Array, 1), InvalidArgumentError);
+    assert.throws(() => ring.write(undefined as unknown as Uint8Array, 1), InvalidArgumentError);
+    assert.throws(() => ring.read(undefined as unknown as () => void), InvalidArgumentError);
+    assert.throws(() => ring.readFragments(() => {}, -1), InvalidArgumentError);
+    assert.equal(drain(ring).length, 1, "the one valid message is still there");
     assert.throws(() => Ring.create({ name: uniqueName(kind), capacity: 3000 }), InvalidCapacityError);
     assert.throws(() => Ring.create({ name: uniqueName(kind), capacity: 512 }), InvalidCapacityError);
     assert.throws(() => Ring.create({ name: uniqueName(kind), capacity: 2 ** 31 }), InvalidCapacityError);
