@@ -37,6 +37,15 @@ export { Counter, type CounterInfo, CountersFile, type CountersFileOptions } fro
 export { applicationCounterTypeFirst, CounterType } from "./lib/counter_types.ts";
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+export {
+  type RingFragmentHandler,
+  type RingMessageHandler,
+  type RingOptions,
+  ringReadLimitDefault,
+  SpscRingBuffer,
+} from "./lib/spsc_ring.ts";
+export { MpscRingBuffer } from "./lib/mpsc_ring.ts";
+export { RingCounterType } from "./lib/_ring_counters.ts";
 
 // ---- log buffer (docs/log-buffer.md) ----
 

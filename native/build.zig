@@ -92,6 +92,8 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-stat", .path = "tools/stat.zig" },
 
     // ---- rings ----
+    // Ring tests' and benchmarks' Zig peer (tests/rings_*.test.ts, bench/core/_suite_rings.ts).
+    .{ .name = "zigbolt-ring-peer", .path = "tools/ring_peer.zig" },
 
     // ---- log buffer ----
 

@@ -185,6 +185,80 @@ int32_t zigbolt_ipc_counter_id(void* channel, int32_t type_id);
 
 /* ---- SPSC and MPSC ring buffers (docs/spsc-ring.md, docs/mpsc-ring.md) --------------- */
 
+/* Named shared-memory rings of framed messages (zigbolt-ring-v1). capacity: bytes of record
+ * data, a power of two in [1024, 1 GiB] (ZIGBOLT_STATUS_INVALID_CAPACITY otherwise); a
+ * message carries at most capacity / 8 - 8 payload bytes (ZIGBOLT_STATUS_MESSAGE_TOO_LARGE).
+ * msg_type_id must be >= 0 (negative ids are reserved). write returns 0, or
+ * ZIGBOLT_STATUS_BACK_PRESSURE when the ring is full (retry later); read calls handler for
+ * up to `limit` messages (`data` valid only during the call) and returns the count, 0 when
+ * empty. Write and read take their role on first use (one producer and one consumer for
+ * SPSC; up to 64 producers and one consumer for MPSC); a role whose holder died is taken
+ * over. Damaged shared state gives ZIGBOLT_STATUS_CORRUPT_CHANNEL. */
+enum zigbolt_ring_role { ZIGBOLT_RING_ROLE_PRODUCER = 0, ZIGBOLT_RING_ROLE_CONSUMER = 1 };
+
+/* Counter type ids of the rings (docs/counters.md ranges: SPSC 10-19, MPSC 20-29). */
+enum zigbolt_ring_counter_type {
+    ZIGBOLT_RING_COUNTER_SPSC_WRITTEN_MESSAGES = 10,
+    ZIGBOLT_RING_COUNTER_SPSC_WRITTEN_BYTES = 11,
+    ZIGBOLT_RING_COUNTER_SPSC_FULL_EVENTS = 12,
+    ZIGBOLT_RING_COUNTER_SPSC_PRODUCER_POSITION = 13,
+    ZIGBOLT_RING_COUNTER_SPSC_READ_MESSAGES = 14,
+    ZIGBOLT_RING_COUNTER_SPSC_READ_BYTES = 15,
+    ZIGBOLT_RING_COUNTER_SPSC_CONSUMER_POSITION = 16,
+    ZIGBOLT_RING_COUNTER_MPSC_WRITTEN_MESSAGES = 20,
+    ZIGBOLT_RING_COUNTER_MPSC_WRITTEN_BYTES = 21,
+    ZIGBOLT_RING_COUNTER_MPSC_FULL_EVENTS = 22,
+    ZIGBOLT_RING_COUNTER_MPSC_READ_MESSAGES = 23,
+    ZIGBOLT_RING_COUNTER_MPSC_READ_BYTES = 24,
+    ZIGBOLT_RING_COUNTER_MPSC_LOST_RECORDS = 25,
+    ZIGBOLT_RING_COUNTER_MPSC_CONSUMER_POSITION = 26
+};
+
+void* zigbolt_spsc_create_ex(const char* name, uint32_t capacity, uint32_t flags);
+void* zigbolt_spsc_open_ex(const char* name, uint32_t flags);
+int32_t zigbolt_spsc_close(void* ring);
+int32_t zigbolt_spsc_write(void* ring, const uint8_t* data, uint32_t len, int32_t msg_type_id);
+int32_t zigbolt_spsc_read(void* ring,
+                          void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
+                                          int32_t msg_type_id),
+                          void* clientd, uint32_t limit);
+/* Takes ZIGBOLT_RING_ROLE_*: PUBLISHER_EXISTS / SUBSCRIBER_EXISTS while a live holder has it. */
+int32_t zigbolt_spsc_claim(void* ring, uint32_t role);
+/* ZIGBOLT_PEER_* of whoever holds `role`, or a negative status. */
+int32_t zigbolt_spsc_peer_state(void* ring, uint32_t role);
+int32_t zigbolt_spsc_capacity(void* ring);
+/* Counters-file id of this handle's counter of a ZIGBOLT_RING_COUNTER_* type, or a negative
+ * status (COUNTERS_FULL: the role is not taken, or counters are off or full). */
+int32_t zigbolt_spsc_counter_id(void* ring, int32_t type_id);
+/* Base address and length of the mapped segment, for bindings that read and write records
+ * in place (docs/spsc-ring.md); valid until the handle is closed. */
+void* zigbolt_spsc_segment(void* ring);
+int32_t zigbolt_spsc_segment_length(void* ring);
+
+void* zigbolt_mpsc_create_ex(const char* name, uint32_t capacity, uint32_t flags);
+void* zigbolt_mpsc_open_ex(const char* name, uint32_t flags);
+int32_t zigbolt_mpsc_close(void* ring);
+int32_t zigbolt_mpsc_write(void* ring, const uint8_t* data, uint32_t len, int32_t msg_type_id);
+/* Also skips claims whose producer died before committing (docs/mpsc-ring.md). */
+int32_t zigbolt_mpsc_read(void* ring,
+                          void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
+                                          int32_t msg_type_id),
+                          void* clientd, uint32_t limit);
+/* The producer slot (0..63) of this handle, taking a free one (TOO_MANY_HANDLES if none). */
+int32_t zigbolt_mpsc_claim_producer(void* ring);
+int32_t zigbolt_mpsc_claim_consumer(void* ring);
+/* For a consumer that reads in place: turns the dead producer's claim at `position` (the
+ * consumer's head) into a lost or padding record; returns its length, 0 if there is none or
+ * its producer is alive. */
+int32_t zigbolt_mpsc_resolve_stuck(void* ring, uint32_t position);
+int32_t zigbolt_mpsc_consumer_state(void* ring);
+/* Dead producers' claims skipped by this handle's reads. */
+double zigbolt_mpsc_lost_records(void* ring);
+int32_t zigbolt_mpsc_capacity(void* ring);
+int32_t zigbolt_mpsc_counter_id(void* ring, int32_t type_id);
+void* zigbolt_mpsc_segment(void* ring);
+int32_t zigbolt_mpsc_segment_length(void* ring);
+
 /* (end of rings) */
 
 /* ---- log buffer (docs/log-buffer.md) ------------------------------------------------- */

@@ -38,6 +38,17 @@ pub const counters = struct {
 };
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
+pub const SpscRingBuffer = @import("ring/spsc.zig").SpscRingBuffer;
+pub const MpscRingBuffer = @import("ring/mpsc.zig").MpscRingBuffer;
+pub const ring = struct {
+    pub const layout = @import("ring/layout.zig");
+    pub const Role = @import("ring/ring_segment.zig").Role;
+    pub const PeerState = @import("ring/ring_segment.zig").PeerState;
+    pub const CreateOptions = @import("ring/ring_segment.zig").CreateOptions;
+    pub const OpenOptions = @import("ring/ring_segment.zig").OpenOptions;
+    pub const stuck_check_ns = @import("ring/mpsc.zig").stuck_check_ns;
+    pub const CounterType = @import("ring/ring_counters.zig").Type;
+};
 
 // ---- log buffer (docs/log-buffer.md) ----
 
@@ -90,6 +101,8 @@ test {
     _ = @import("counters/counters_test.zig");
 
     // ---- rings tests ----
+    _ = @import("ring/layout.zig");
+    _ = @import("ring/ring_test.zig");
 
     // ---- log buffer tests ----
 

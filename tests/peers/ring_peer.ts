@@ -1,0 +1,314 @@
+/**
+ * The TypeScript side of the ring tests and benchmarks, under Bun or Deno: the same modes
+ * and output as native/tools/ring_peer.zig (see its comment for the usage).
+ * @module
+ */
+import { type Fragment, monotonicNs, MpscRingBuffer, SpscRingBuffer } from "../../mod.ts";
+import { hangAfterClaim } from "../../lib/mpsc_ring.ts";
+import { detectRuntime } from "../../lib/_runtime.ts";
+import { checkFragment, StreamWriter } from "./_ring_stream.ts";
+
+const typeData = 0;
+const typeEnd = 1;
+const runtime = detectRuntime();
+const args = runtime === "deno" ? Deno.args : process.argv.slice(2);
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+type Ring = SpscRingBuffer | MpscRingBuffer;
+
+function positional(index: number): string {
+  const list: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith("--")) i++;
+    else list.push(args[i]);
+  }
+  if (list[index] === undefined) fail(`missing argument ${index}`);
+  return list[index];
+}
+
+function flag(name: string): string | undefined {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+function number(name: string, fallback: number): number {
+  const text = flag(name);
+  return text === undefined ? fallback : Number(text);
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function result(value: unknown): void {
+  console.log(JSON.stringify(value));
+}
+
+/** Sleeps ~50 us without the event loop (Atomics.wait on a private cell). */
+function pause(): void {
+  Atomics.wait(sleepCell, 0, 0, 0.05);
+}
+
+async function openWaiting<T>(open: () => T): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return open();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== "NoSuchChannel" && code !== "InvalidChannel") || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+
+const openSpsc = (name: string) => openWaiting(() => SpscRingBuffer.open({ name }));
+const openMpsc = (name: string) => openWaiting(() => MpscRingBuffer.open({ name }));
+
+function writeSpinning(ring: Ring, data: Uint8Array, msgTypeId: number): number {
+  let spins = 0;
+  while (!ring.write(data, msgTypeId)) if (++spins % 64 === 0) pause();
+  return spins;
+}
+
+async function spscProduce(): Promise<void> {
+  using ring = await openSpsc(positional(1));
+  const count = Number(positional(2));
+  const writer = new StreamWriter(0);
+  let spins = 0;
+  for (let seq = 0; seq < count; seq++) spins += writeSpinning(ring, writer.message(seq), typeData);
+  result({ written: count, fullSpins: spins });
+}
+
+async function spscConsume(): Promise<void> {
+  using ring = await openSpsc(positional(1));
+  const count = Number(positional(2));
+  let next = 0;
+  let bytes = 0;
+  const onFragment = (fragment: Fragment) => {
+    const key = checkFragment(fragment);
+    if (key !== next || fragment.msgTypeId !== typeData) fail(`expected seq ${next}, got key ${key}`);
+    next++;
+    bytes += fragment.length;
+  };
+  let idle = 0;
+  while (next < count) if (ring.readFragments(onFragment, 1024) === 0 && ++idle % 256 === 0) pause();
+  result({ received: next, bytes });
+}
+
+async function mpscProduce(): Promise<void> {
+  using ring = await openMpsc(positional(1));
+  const count = Number(positional(2));
+  const id = number("id", 0);
+  const hang = flag("hang-after");
+  if (hang !== undefined) ring[hangAfterClaim](Number(hang));
+  const writer = new StreamWriter(id);
+  let spins = 0;
+  for (let seq = 0; seq < count; seq++) spins += writeSpinning(ring, writer.message(seq), id);
+  result({ id, written: count, fullSpins: spins });
+}
+
+async function mpscConsume(): Promise<void> {
+  using ring = await openMpsc(positional(1));
+  const expected = new Map<number, number>();
+  for (const part of (flag("expect") ?? fail("need --expect")).split(",")) {
+    const [id, count] = part.split(":").map(Number);
+    expected.set(id, count);
+  }
+  const lostExpected = number("expect-lost", 0);
+  const next = new Float64Array(64);
+  let received = 0;
+  const onFragment = (fragment: Fragment) => {
+    const key = checkFragment(fragment);
+    if (key < 0) fail(`bad message (received ${received})`);
+    const id = Math.floor(key / 2 ** 32);
+    const seq = key % 2 ** 32;
+    if (id >= 64 || fragment.msgTypeId !== id) fail(`bad id ${id} type ${fragment.msgTypeId}`);
+    if (seq !== next[id]) fail(`producer ${id}: expected seq ${next[id]}, got ${seq}`);
+    next[id]++;
+    received++;
+  };
+  const done = () => {
+    for (const [id, count] of expected) if (next[id] !== count) return false;
+    return ring.lostRecords >= lostExpected;
+  };
+  ring.readFragments(onFragment, 0);
+  console.log("consuming");
+  let idle = 0;
+  let lostSeen = 0;
+  let lastProgress = Date.now();
+  while (!done()) {
+    if (ring.lostRecords !== lostSeen) console.log(`lost ${lostSeen = ring.lostRecords}`);
+    if (ring.readFragments(onFragment, 1024) === 0) {
+      if (++idle % 256 === 0) pause();
+      if (idle % 4096 === 0 && Date.now() - lastProgress > 20_000) {
+        fail(`stalled: ${JSON.stringify({ received, next: [...next.slice(0, 8)], lost: ring.lostRecords })}`);
+      }
+    } else {
+      lastProgress = Date.now();
+    }
+    for (const [id, count] of expected) if (next[id] > count) fail(`producer ${id}: too many`);
+  }
+  const perProducer: Record<string, number> = {};
+  for (const id of expected.keys()) perProducer[id] = next[id];
+  result({ received, lostRecords: ring.lostRecords, lostBytes: ring.lostBytes, perProducer });
+}
+
+// ---- benchmarks ---------------------------------------------------------------------------
+
+function heapUsed(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+async function openKind(kind: string, name: string): Promise<Ring> {
+  return kind === "spsc" ? await openSpsc(name) : await openMpsc(name);
+}
+
+async function benchProduce(): Promise<void> {
+  using ring = await openKind(positional(1), positional(2));
+  const size = Math.max(number("size", 32), 8);
+  const seconds = number("millis", 1000) / 1000;
+  const message = new Uint8Array(size).fill(0xa5);
+  const view = new DataView(message.buffer);
+  const startAt = number("start-at", 0);
+  while (Date.now() < startAt) pause();
+  // Heap growth is measured after the first 64 Ki messages: JIT warm-up is not per message.
+  const heapStartAt = 65_536;
+  let heap0 = -1;
+  const t0 = monotonicNs();
+  const deadline = t0 + seconds * 1e9;
+  let messages = 0;
+  let full = 0;
+  for (;;) {
+    view.setUint32(0, messages, true);
+    // Full: spin, and now and then give the CPU to a producer that may be mid-claim.
+    while (!ring.write(message, typeData)) if ((++full & 63) === 0) pause();
+    messages++;
+    if ((messages & 1023) === 0) {
+      if (messages === heapStartAt) heap0 = heapUsed();
+      if (monotonicNs() >= deadline) break;
+    }
+  }
+  const t1 = monotonicNs();
+  const heapMessages = heap0 < 0 ? 0 : messages - heapStartAt;
+  const heapGrowth = heap0 < 0 ? 0 : heapUsed() - heap0;
+  view.setFloat64(0, messages, true);
+  writeSpinning(ring, message, typeEnd);
+  result({
+    mode: "produce",
+    runtime,
+    messages,
+    seconds: (t1 - t0) / 1e9,
+    fullSpins: full,
+    ...(heapMessages > 0 ? { heapBytesPerMessage: heapGrowth / heapMessages } : {}),
+  });
+}
+
+async function benchConsume(): Promise<void> {
+  const kind = positional(1);
+  using ring = await openKind(kind, positional(2));
+  const producers = number("producers", 1);
+  let messages = 0;
+  let announced = 0;
+  let ends = 0;
+  let first = 0;
+  const onFragment = (fragment: Fragment) => {
+    if (fragment.msgTypeId === typeEnd) {
+      ends++;
+      announced += fragment.view.getFloat64(fragment.offset, true);
+      return;
+    }
+    if (messages === 0) first = monotonicNs();
+    messages++;
+  };
+  ring.readFragments(onFragment, 0);
+  let last = 0;
+  let heap0 = -1;
+  let heapMessages = 0;
+  while (ends < producers) {
+    const before = messages;
+    ring.readFragments(onFragment, 4096);
+    if (messages !== before) {
+      last = monotonicNs();
+      if (heap0 < 0 && messages >= 65_536) (heap0 = heapUsed(), heapMessages = messages);
+    }
+  }
+  const heapGrowth = heap0 < 0 ? 0 : heapUsed() - heap0;
+  heapMessages = heap0 < 0 ? 0 : messages - heapMessages;
+  if (announced !== messages) fail(`received ${messages} of ${announced} messages`);
+  const seconds = (last - first) / 1e9;
+  result({
+    mode: "consume",
+    runtime,
+    messages,
+    seconds,
+    messagesPerSecond: Math.round(messages / seconds),
+    ...(heapMessages > 0 ? { heapBytesPerMessage: heapGrowth / heapMessages } : {}),
+  });
+}
+
+async function pong(): Promise<void> {
+  using pingRing = await openSpsc(positional(1));
+  using pongRing = await openSpsc(positional(2));
+  let stop = false;
+  // Echoes from one preallocated buffer per length: no allocation per message.
+  const replies = Array.from({ length: 257 }, (_, n) => new Uint8Array(n));
+  const onFragment = (fragment: Fragment) => {
+    if (fragment.msgTypeId === typeEnd) {
+      stop = true;
+      return;
+    }
+    const reply = replies[fragment.length];
+    const { bytes, offset } = fragment;
+    for (let i = 0; i < reply.length; i++) reply[i] = bytes[offset + i];
+    while (!pongRing.write(reply, fragment.msgTypeId));
+  };
+  pingRing.readFragments(onFragment, 0);
+  while (!stop) pingRing.readFragments(onFragment, 64);
+  result({ mode: "pong", runtime });
+}
+
+async function ping(): Promise<void> {
+  using pingRing = await openSpsc(positional(1));
+  using pongRing = await openSpsc(positional(2));
+  const size = number("size", 32);
+  const warmup = number("warmup", 10_000);
+  const count = number("count", 100_000);
+  const message = new Uint8Array(size).fill(0x5a);
+  const samples = new Float64Array(count).fill(0);
+  let got = false;
+  const onFragment = (fragment: Fragment) => {
+    if (fragment.msgTypeId === typeData) got = true;
+  };
+  pongRing.readFragments(onFragment, 0);
+  const heap0 = heapUsed();
+  for (let i = 0; i < warmup + count; i++) {
+    const t0 = monotonicNs();
+    while (!pingRing.write(message, typeData));
+    got = false;
+    while (!got) pongRing.readFragments(onFragment, 1);
+    const t1 = monotonicNs();
+    if (i >= warmup) samples[i - warmup] = t1 - t0;
+  }
+  const heapGrowth = heapUsed() - heap0;
+  writeSpinning(pingRing, message, typeEnd);
+  samples.sort();
+  const p50 = samples[Math.floor((count - 1) / 2)];
+  const p99 = samples[Math.max(Math.ceil(count * 0.99), 1) - 1];
+  result({ mode: "ping", runtime, rttNs: { p50, p99 }, heapBytesPerMessage: heapGrowth / (warmup + count) });
+}
+
+const modes: Record<string, () => Promise<void>> = {
+  "spsc-produce": spscProduce,
+  "spsc-consume": spscConsume,
+  "mpsc-produce": mpscProduce,
+  "mpsc-consume": mpscConsume,
+  "bench-produce": benchProduce,
+  "bench-consume": benchConsume,
+  ping,
+  pong,
+};
+
+const run = modes[positional(0)] ?? (() => fail(`unknown mode ${positional(0)}`));
+await run();
