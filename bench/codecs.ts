@@ -10,13 +10,11 @@
  * - zigbolt-wire-rates (native/tools/wire_rates.zig): the Zig wire codec and Aeron flyweights;
  * - bench/codecs/_wire_rates.ts under Bun and under Deno: the TypeScript wire codec and
  *   Aeron flyweights, with JSON and msgpackr for the same content;
- * - bench/codecs/_sbe_rates.ts under Bun and under Deno, when that file exists (SBE and
- *   the FIX message set).
+ * - bench/codecs/_sbe_rates.ts under Bun and under Deno (SBE and the FIX message set).
  * --quick is a smoke run: short runs, and nothing is written to bench/results/.
  * Exits non-zero if a program failed (a missed target is a result, not a failure).
  * @module
  */
-import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import type { CodecRow, CodecRuntime } from "./codecs/_rows.ts";
@@ -25,6 +23,7 @@ import { waitForQuiet } from "./_quiet.ts";
 import { root } from "./_runtimes.ts";
 import { runForOutput } from "./_spawn.ts";
 import { renderTable } from "./_table.ts";
+import { writeJson, writeTables } from "./_results.ts";
 
 const programTimeoutMs = 15 * 60_000;
 const runtimes: readonly CodecRuntime[] = ["zig", "bun", "deno"];
@@ -41,9 +40,7 @@ const deno = process.env.DENO ?? `${root}/node_modules/.bin/deno`;
 
 function programs(quick: boolean): Program[] {
   const flag = quick ? ["--quick"] : [];
-  const scripts = [`${root}/bench/codecs/_wire_rates.ts`];
-  const sbe = `${root}/bench/codecs/_sbe_rates.ts`;
-  if (fs.existsSync(sbe)) scripts.push(sbe);
+  const scripts = [`${root}/bench/codecs/_wire_rates.ts`, `${root}/bench/codecs/_sbe_rates.ts`];
   const list: Program[] = [{
     label: "zigbolt-wire-rates",
     command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag],
@@ -257,21 +254,11 @@ async function main(): Promise<number> {
   for (const table of tables) console.log(table);
   if (!quick) {
     const file = path.join(root, "bench", "results", "codecs.json");
-    writeFile(
-      file.replace(/\.json$/, ".md"),
-      `# Codec benchmarks: last run\n\n\`\`\`\n${tables.join("\n")}\n\`\`\`\n`,
-    );
-    writeFile(file, `${JSON.stringify({ schema: 1, machine, rows, targets, failures }, null, 2)}\n`);
+    writeTables(file.replace(/\.json$/, ".md"), "Codec benchmarks", tables);
+    writeJson(file, { schema: 1, machine, rows, targets, failures });
     console.log(`Results: ${path.relative(process.cwd(), file)}`);
   }
   return failures.length > 0 ? 1 : 0;
-}
-
-/** Write-then-rename, so a crash never leaves half a results file. */
-function writeFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, text);
-  fs.renameSync(`${file}.tmp`, file);
 }
 
 if (import.meta.main) process.exitCode = await main();
