@@ -136,7 +136,8 @@ function checkTargets(rows: CoreRow[]): Target[] {
   const targets: Target[] = [];
   const zigOf = (row: CoreRow, metric: (r: CoreRow) => number | undefined) =>
     rows.find((z) =>
-      z.runtime === "zig" && z.pair === undefined && z.structure === row.structure && z.variant === row.variant &&
+      z.runtime === "zig" && z.pair === undefined && z.structure === row.structure &&
+      z.variant === row.variant &&
       z.messageBytes === row.messageBytes && metric(z) !== undefined
     );
   for (const row of rows) {
@@ -163,7 +164,9 @@ function checkTargets(rows: CoreRow[]): Target[] {
       });
     }
   }
-  const zigRoundTrip = rows.find((r) => r.structure === "spsc" && r.roundTripNs && r.runtime === "zig" && !r.pair);
+  const zigRoundTrip = rows.find((r) =>
+    r.structure === "spsc" && r.roundTripNs && r.runtime === "zig" && !r.pair
+  );
   for (const row of rows) {
     if (row.structure !== "spsc" || !row.roundTripNs || (row.runtime === "zig" && !row.pair)) continue;
     const ratio = zigRoundTrip ? row.roundTripNs.p50 / zigRoundTrip.roundTripNs!.p50 : null;

@@ -257,7 +257,9 @@ export class IpcChannel implements Disposable {
    * role not taken yet, counters off or full).
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw new HandleClosedError(`Cannot read counters of channel "${this.name}": it is closed`);
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot read counters of channel "${this.name}": it is closed`);
+    }
     const id = this.#adapter.symbols.zigbolt_ipc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
