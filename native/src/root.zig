@@ -30,8 +30,24 @@ pub const segment = struct {
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
 
 // ---- log buffer (docs/log-buffer.md) ----
+pub const LogBuffer = @import("log_buffer/log_buffer.zig").LogBuffer;
+pub const log_buffer = struct {
+    pub const layout = @import("log_buffer/layout.zig");
+    pub const Claim = @import("log_buffer/log_buffer.zig").Claim;
+    pub const CreateOptions = @import("log_buffer/log_buffer.zig").CreateOptions;
+    pub const OpenOptions = @import("log_buffer/log_buffer.zig").OpenOptions;
+    pub const Role = @import("log_buffer/log_buffer.zig").Role;
+};
 
 // ---- broadcast (docs/broadcast.md) ----
+pub const broadcast = struct {
+    pub const layout = @import("broadcast/layout.zig");
+    pub const Transmitter = @import("broadcast/broadcast.zig").Transmitter;
+    pub const Receiver = @import("broadcast/broadcast.zig").Receiver;
+    pub const CopyReceiver = @import("broadcast/broadcast.zig").CopyReceiver;
+    pub const CreateOptions = @import("broadcast/broadcast.zig").CreateOptions;
+    pub const OpenOptions = @import("broadcast/broadcast.zig").OpenOptions;
+};
 
 // ---- idle strategies and agents (docs/agents.md) ----
 
@@ -59,8 +75,10 @@ test {
     // ---- rings tests ----
 
     // ---- log buffer tests ----
+    _ = @import("log_buffer/log_buffer_test.zig");
 
     // ---- broadcast tests ----
+    _ = @import("broadcast/broadcast_test.zig");
 
     // ---- agents tests ----
 
