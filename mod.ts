@@ -37,8 +37,24 @@ export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
 
 // ---- log buffer (docs/log-buffer.md) ----
+export {
+  LogBuffer,
+  type LogBufferOptions,
+  LogClaim,
+  type LogFragmentHandler,
+  type LogMessageHandler,
+  logPollLimitDefault,
+  type LogRole,
+} from "./lib/log_buffer.ts";
 
 // ---- broadcast (docs/broadcast.md) ----
+export {
+  type BroadcastHandler,
+  type BroadcastOptions,
+  BroadcastReceiver,
+  BroadcastTransmitter,
+  receiveLimitDefault,
+} from "./lib/broadcast.ts";
 
 // ---- idle strategies and agents (docs/agents.md) ----
 

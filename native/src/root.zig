@@ -47,6 +47,7 @@ pub const broadcast = struct {
     pub const CopyReceiver = @import("broadcast/broadcast.zig").CopyReceiver;
     pub const CreateOptions = @import("broadcast/broadcast.zig").CreateOptions;
     pub const OpenOptions = @import("broadcast/broadcast.zig").OpenOptions;
+    pub const transmitterState = @import("broadcast/broadcast.zig").transmitterState;
 };
 
 // ---- idle strategies and agents (docs/agents.md) ----

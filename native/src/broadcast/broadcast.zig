@@ -46,6 +46,13 @@ fn openSegment(name: []const u8, memory: shm.MemoryOptions) Error!NamedSegment {
     return segment;
 }
 
+/// Whether the transmitter of the buffer mapped at `memory` is alive, dead, closed or unknown.
+pub fn transmitterState(memory: []const u8) PeerState {
+    assert(memory.len >= layout.metadata_length);
+    const metadata: *const layout.Metadata = @ptrCast(@alignCast(memory.ptr));
+    return peer.state(&metadata.transmitter_owner);
+}
+
 pub const Transmitter = struct {
     segment: NamedSegment,
     metadata: *layout.Metadata,
