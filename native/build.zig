@@ -92,6 +92,8 @@ const tools = [_]Tool{
     // ---- rings ----
 
     // ---- log buffer ----
+    // Log buffer and broadcast peers for the cross-process tests and the core benchmarks.
+    .{ .name = "zigbolt-logbcast", .path = "tools/logbcast_peer.zig" },
 
     // ---- broadcast ----
 
