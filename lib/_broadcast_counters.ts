@@ -34,6 +34,23 @@ export class CounterWriter {
     this.#high = Atomics.load(words, lowWord + 1) >>> 0;
   }
 
+  /**
+   * A plain store of the low half (no fence): for the tail intent and latest, whose order
+   * with the record's stores x86-64 keeps (stores are not reordered with stores, and
+   * neither V8 nor JSC reorders typed-array stores with one another or across a call).
+   * A changing high half still goes through one atomic 64-bit store.
+   */
+  storePlain(value: number): void {
+    const high = Math.floor(value / twoTo32);
+    if (high === this.#high) {
+      this.#words[this.#lowWord] = value | 0;
+      return;
+    }
+    this.#high = high;
+    Atomics.store(this.#longs, this.#lowWord >> 1, BigInt(value));
+  }
+
+  /** A seq-cst store: everything written before it is visible to whoever loads this value. */
   store(value: number): void {
     const high = Math.floor(value / twoTo32);
     if (high === this.#high) {

@@ -58,7 +58,9 @@ export class BroadcastReader {
       if (this.#nextRecord >= tail) {
         // A lap may have moved us past the tail we loaded: look again before judging.
         tail = this.#loadTail();
-        if (this.#nextRecord > tail) throw new BroadcastCorruption(`tail ${tail} is behind our cursor ${this.#nextRecord}`);
+        if (this.#nextRecord > tail) {
+          throw new BroadcastCorruption(`tail ${tail} is behind our cursor ${this.#nextRecord}`);
+        }
         if (this.#nextRecord === tail) break;
       }
       const cursor = this.#find(tail);
@@ -102,8 +104,14 @@ export class BroadcastReader {
         this.lappedCount++;
         cursor = loadCounter(words, layout.latestWord);
         tail = this.#loadTail();
-        if (cursor % layout.recordAlignment !== 0 || cursor >= tail) {
+        if (cursor % layout.recordAlignment !== 0 || cursor > tail) {
           throw new BroadcastCorruption(`latest position ${cursor} is impossible for tail ${tail}`);
+        }
+        // Between the transmitter's stores of latest and tail they are equal: the record is
+        // whole, but not ours until the tail covers it.
+        if (cursor === tail) {
+          this.#nextRecord = cursor;
+          return -2;
         }
         continue;
       }

@@ -3,8 +3,11 @@
  * call and no allocation per message (docs/broadcast.md; native/src/broadcast/broadcast.zig
  * is the Zig twin, byte for byte).
  *
- * Order per message: tail intent (a seq-cst store: nothing after it moves before it), the
- * record, then latest and tail.
+ * Order per message: tail intent, the record, latest, then tail. Only the tail, which
+ * publishes the record, is a seq-cst store (an xchg on x86-64, which waits for the cache line
+ * the receivers keep reading); the intent and latest are plain stores, kept in order by
+ * x86-64's total store order (see CounterWriter.storePlain). Another architecture would
+ * need a store fence after the intent.
  * @module
  */
 import * as layout from "./_broadcast_layout.ts";
@@ -66,14 +69,15 @@ export class BroadcastWriter {
     words[header + 1] = msgTypeId;
     words[header] = length + layout.recordHeaderLength;
     this.#bytes.set(data, start + layout.recordHeaderLength);
-    // Release (seq-cst stores): the record is whole for whoever sees latest or tail.
-    this.#latest.store(tail);
+    // latest then tail: the record is whole for whoever sees either (TSO for the plain one).
+    this.#latest.storePlain(tail);
     this.#tailCounter.store(tail + aligned);
     this.#tail = tail + aligned;
     return true;
   }
 
   #signal(intent: number): void {
-    this.#intent.store(intent > this.#intentFloor ? intent : this.#intentFloor);
+    // Plain: TSO makes it visible before any byte of the record that follows it.
+    this.#intent.storePlain(intent > this.#intentFloor ? intent : this.#intentFloor);
   }
 }

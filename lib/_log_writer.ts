@@ -71,8 +71,9 @@ export class LogWriter {
     words[word + layout.msgTypeIdWord] = msgTypeId;
     words[word + layout.termIdWord] = this.#termId;
     const frameLength = length + layout.frameHeaderLength;
-    // Negative: claimed, not committed. Stored before the tail that covers it.
-    Atomics.store(words, word, -frameLength);
+    // Negative: claimed, not committed. A plain store: the tail's seq-cst store below
+    // publishes it with the rest of the header.
+    words[word] = -frameLength;
     this.#termOffset += aligned;
     this.#position += aligned;
     // Release (Atomics are seq-cst): the frame header is visible to whoever sees this tail.
@@ -93,7 +94,11 @@ export class LogWriter {
   abort(): void {
     const word = this.#claimFrame >> 2;
     this.#words[word + layout.frameTypeWord] = layout.frameTypePadding;
-    Atomics.store(this.#words, word, layout.alignedFrameLength(this.#claimFrameLength - layout.frameHeaderLength));
+    Atomics.store(
+      this.#words,
+      word,
+      layout.alignedFrameLength(this.#claimFrameLength - layout.frameHeaderLength),
+    );
     this.#claimFrame = -1;
   }
 

@@ -236,7 +236,9 @@ export class BroadcastReceiver implements Disposable {
    * valid only during the call. No allocation per message.
    */
   receive(handler: BroadcastHandler, limit: number = receiveLimitDefault): number {
-    if (this.#closed) throw new HandleClosedError(`Cannot receive from broadcast buffer "${this.name}": it is closed`);
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot receive from broadcast buffer "${this.name}": it is closed`);
+    }
     if (!(limit >= 0) || typeof handler !== "function") {
       throw new InvalidArgumentError(`Cannot receive from "${this.name}": need a handler and a limit >= 0`);
     }
@@ -254,7 +256,9 @@ export class BroadcastReceiver implements Disposable {
 
   /** Whether the transmitter is alive, has died, has closed, or was never seen. */
   transmitterState(): PeerState {
-    if (this.#closed) throw new HandleClosedError(`Cannot query broadcast buffer "${this.name}": it is closed`);
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot query broadcast buffer "${this.name}": it is closed`);
+    }
     return this.#endpoint.transmitterState();
   }
 
@@ -282,7 +286,9 @@ function cString(text: string): Uint8Array {
 
 function checkedName(name: unknown): string {
   if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(`Invalid broadcast buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
+    throw new InvalidNameError(
+      `Invalid broadcast buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`,
+    );
   }
   return name;
 }
@@ -290,7 +296,9 @@ function checkedName(name: unknown): string {
 function checkedOpen(options: BroadcastOptions): string {
   const name = checkedName(options?.name);
   if (options.replace || options.capacity !== undefined) {
-    throw new InvalidArgumentError(`Cannot open broadcast buffer "${name}": replace and capacity are create options`);
+    throw new InvalidArgumentError(
+      `Cannot open broadcast buffer "${name}": replace and capacity are create options`,
+    );
   }
   return name;
 }

@@ -186,7 +186,9 @@ export class LogBuffer implements Disposable {
     const { symbols, isNull } = native();
     const name = checkedName(options?.name);
     if (options.replace || options.termLength !== undefined) {
-      throw new InvalidArgumentError(`Cannot open log buffer "${name}": replace and termLength are create options`);
+      throw new InvalidArgumentError(
+        `Cannot open log buffer "${name}": replace and termLength are create options`,
+      );
     }
     const handle = symbols.zigbolt_log_buffer_open_ex(cString(name), flagsOf(options));
     if (isNull(handle)) throw lastStatusError(`Cannot open log buffer "${name}"`);
@@ -206,10 +208,14 @@ export class LogBuffer implements Disposable {
     }
     if (layout.alignedFrameLength(length) > this.termLength) throw this.#lengthError(length);
     if ((msgTypeId | 0) !== msgTypeId) {
-      throw new InvalidArgumentError(`Log buffer "${this.name}": msgTypeId ${msgTypeId} is not a 32-bit integer`);
+      throw new InvalidArgumentError(
+        `Log buffer "${this.name}": msgTypeId ${msgTypeId} is not a 32-bit integer`,
+      );
     }
     if (writer.claimOutstanding) {
-      throw new InvalidArgumentError(`Log buffer "${this.name}": commit or abort the outstanding claim first`);
+      throw new InvalidArgumentError(
+        `Log buffer "${this.name}": commit or abort the outstanding claim first`,
+      );
     }
     const offset = writer.claim(length, msgTypeId);
     if (offset < 0) return this.#claimFailed(offset, writer);
@@ -278,13 +284,21 @@ export class LogBuffer implements Disposable {
   /** Whether whoever holds `role` is alive, has died, has closed it, or was never seen. */
   peerState(role: LogRole): PeerState {
     this.#ensureOpen("query");
-    return peerStates[this.#checked(this.#adapter.symbols.zigbolt_log_buffer_peer_state(this.#handle, roleNumber(role)), "query")];
+    return peerStates[
+      this.#checked(
+        this.#adapter.symbols.zigbolt_log_buffer_peer_state(this.#handle, roleNumber(role)),
+        "query",
+      )
+    ];
   }
 
   /** The pid of the process holding `role`, or 0. */
   peerPid(role: LogRole): number {
     this.#ensureOpen("query");
-    return this.#checked(this.#adapter.symbols.zigbolt_log_buffer_peer_pid(this.#handle, roleNumber(role)), "query");
+    return this.#checked(
+      this.#adapter.symbols.zigbolt_log_buffer_peer_pid(this.#handle, roleNumber(role)),
+      "query",
+    );
   }
 
   /** Aborts an outstanding claim, gives back this side's roles, unmaps, unlinks if we created it. */
@@ -315,7 +329,10 @@ export class LogBuffer implements Disposable {
     }
     if (result === claimBackPressure && ++this.#backPressureStreak % livenessCheckPeriod === 0) {
       if (this.peerState("consumer") === "dead") {
-        throw statusError(Status.PeerDead, `Log buffer "${this.name}": its consumer (pid ${this.peerPid("consumer")})`);
+        throw statusError(
+          Status.PeerDead,
+          `Log buffer "${this.name}": its consumer (pid ${this.peerPid("consumer")})`,
+        );
       }
     }
     return null;
@@ -333,7 +350,9 @@ export class LogBuffer implements Disposable {
   #read(handler: LogMessageHandler | LogFragmentHandler, limit: number, asFragments: boolean): number {
     if (!(limit >= 0) || typeof handler !== "function") {
       this.#ensureOpen("poll");
-      throw new InvalidArgumentError(`Cannot poll log buffer "${this.name}": need a handler and a limit >= 0`);
+      throw new InvalidArgumentError(
+        `Cannot poll log buffer "${this.name}": need a handler and a limit >= 0`,
+      );
     }
     const reader = this.#reader ?? this.#startReading();
     this.#polling = true;
@@ -376,7 +395,10 @@ export class LogBuffer implements Disposable {
 
   #nativePosition(role: LogRole): number {
     this.#ensureOpen("query");
-    return this.#checked(this.#adapter.symbols.zigbolt_log_buffer_position(this.#handle, roleNumber(role)), "query");
+    return this.#checked(
+      this.#adapter.symbols.zigbolt_log_buffer_position(this.#handle, roleNumber(role)),
+      "query",
+    );
   }
 
   #ensureOpen(action: string): void {

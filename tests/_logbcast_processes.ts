@@ -7,7 +7,11 @@ import { bunPath, Child, denoPath, type PeerRuntime, root } from "./_processes.t
 
 const peerScript = `${root}/tests/peers/logbcast_peer.ts`;
 
-export function logbcastCommand(runtime: PeerRuntime, mode: string, flags: Record<string, string | number>): string[] {
+export function logbcastCommand(
+  runtime: PeerRuntime,
+  mode: string,
+  flags: Record<string, string | number>,
+): string[] {
   const args = [mode, ...Object.entries(flags).flatMap(([key, value]) => [`--${key}`, String(value)])];
   switch (runtime) {
     case "zig":
@@ -19,6 +23,10 @@ export function logbcastCommand(runtime: PeerRuntime, mode: string, flags: Recor
   }
 }
 
-export function startLogbcast(runtime: PeerRuntime, mode: string, flags: Record<string, string | number>): Child {
+export function startLogbcast(
+  runtime: PeerRuntime,
+  mode: string,
+  flags: Record<string, string | number>,
+): Child {
   return new Child(logbcastCommand(runtime, mode, flags));
 }

@@ -44,7 +44,9 @@ class Checker {
   bad = 0;
   readonly onMessage = (f: Fragment) => {
     const seq = f.view.getUint32(f.offset, true);
-    if (f.view.getUint32(f.offset + 4, true) !== checksum(f.bytes, f.offset + 8, f.offset + f.length)) this.bad++;
+    if (f.view.getUint32(f.offset + 4, true) !== checksum(f.bytes, f.offset + 8, f.offset + f.length)) {
+      this.bad++;
+    }
     if (f.msgTypeId !== seq % 100 || seq <= this.last) this.bad++;
     this.last = seq;
     this.count++;
@@ -58,7 +60,9 @@ test("broadcast: the module examples run as written", () => {
   using receiver = BroadcastReceiver.open({ name });
   const seen: string[] = [];
   // A receiver joins at the latest message.
-  receiver.receive((f) => seen.push(new TextDecoder().decode(f.bytes.subarray(f.offset, f.offset + f.length))));
+  receiver.receive((f) =>
+    seen.push(new TextDecoder().decode(f.bytes.subarray(f.offset, f.offset + f.length)))
+  );
   assert.deepEqual(seen, ["BTC 42000.5"]);
   assert.equal(receiver.lappedCount, 0);
 });

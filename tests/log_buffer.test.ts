@@ -80,7 +80,10 @@ test("log buffer: a claim is filled in place and invisible until committed; abor
   writer.append(encoder.encode("after"), 9);
   const seen: Array<[number, number | string]> = [];
   const count = reader.pollFragments((f: Fragment) => {
-    seen.push([f.msgTypeId, f.msgTypeId === 7 ? f.view.getFloat64(f.offset, true) : decoder.decode(f.payload())]);
+    seen.push([
+      f.msgTypeId,
+      f.msgTypeId === 7 ? f.view.getFloat64(f.offset, true) : decoder.decode(f.payload()),
+    ]);
   });
   assert.equal(count, 2);
   assert.deepEqual(seen, [[7, 42000.5], [9, "after"]]);
@@ -120,7 +123,9 @@ test("log buffer: thousands of rotations with mixed sizes, every message intact 
   let next = 0;
   let bad = 0;
   const onFragment = (f: Fragment) => {
-    if (f.msgTypeId !== next % 1000 || f.length !== sizeOf(next) || !checkAt(f.bytes, f.offset, f.length, next)) bad++;
+    if (
+      f.msgTypeId !== next % 1000 || f.length !== sizeOf(next) || !checkAt(f.bytes, f.offset, f.length, next)
+    ) bad++;
     next++;
   };
   for (let seq = 0; seq < total;) {

@@ -23,7 +23,10 @@ async function stream(writer: PeerRuntime, consumer: PeerRuntime, slow = false) 
   return { written: resultOf(written), read: resultOf(read), rotations: log.writerPosition / termLength };
 }
 
-const pairs: Array<[PeerRuntime, PeerRuntime]> = [["zig", "bun"], ["zig", "deno"], ["bun", "zig"], ["deno", "zig"], [
+const pairs: Array<[PeerRuntime, PeerRuntime]> = [["zig", "bun"], ["zig", "deno"], ["bun", "zig"], [
+  "deno",
+  "zig",
+], [
   "bun",
   "deno",
 ]];
@@ -43,17 +46,28 @@ test("log buffer: a slow deno consumer back-pressures the zig writer's claims an
   const reader = startLogbcast("deno", "log-read", { name, count: 20_000, slow: 1 });
   const writing = startLogbcast("zig", "log-write", { name, count: 20_000 });
   const [written, read] = await Promise.all([writing.exited, reader.exited]);
-  assert.ok((resultOf(written).backPressure as number) > 0, "claims returned nothing while the consumer lagged");
+  assert.ok(
+    (resultOf(written).backPressure as number) > 0,
+    "claims returned nothing while the consumer lagged",
+  );
   assert.equal(resultOf(read).received, 20_000);
 });
 
-for (const [writer, consumer] of [["zig", "bun"], ["bun", "deno"], ["deno", "zig"]] as Array<[PeerRuntime, PeerRuntime]>) {
+for (
+  const [writer, consumer] of [["zig", "bun"], ["bun", "deno"], ["deno", "zig"]] as Array<
+    [PeerRuntime, PeerRuntime]
+  >
+) {
   test(`log buffer: a ${writer} writer killed between claim and commit: the ${consumer} consumer keeps every committed message, then reports PeerDead; a new writer repairs the log`, async () => {
     const name = uniqueName(`log-kill-${writer}`);
     using log = LogBuffer.create({ name, termLength });
     const committed = 30_000;
     const reader = startLogbcast(consumer, "log-read-until-dead", { name });
-    const writing = startLogbcast(writer, "log-write", { name, count: committed + 10, "pause-after": committed });
+    const writing = startLogbcast(writer, "log-write", {
+      name,
+      count: committed + 10,
+      "pause-after": committed,
+    });
     await writing.line(/^claimed/);
     writing.kill("SIGKILL");
     assert.equal((await writing.exited).signal, "SIGKILL");

@@ -11,7 +11,7 @@
 //!   bcast-receive  --name N [--slow 1]                            prints "ready"
 //!   bench-log-write  --name N --size B --seconds S
 //!   bench-log-read   --name N
-//!   bench-bcast-transmit --name N --size B --seconds S --capacity C
+//!   bench-bcast-transmit --name N --size B --seconds S --capacity C [--warmup-seconds S]
 //!   bench-bcast-receive  --name N
 //!
 //! Log stream: message seq has msg_type_id = seq and the payload
@@ -46,6 +46,7 @@ const Options = struct {
     interval_ns: u64 = 0,
     size: u32 = 64,
     seconds: f64 = 1.0,
+    warmup_seconds: f64 = 1.5,
 };
 
 var pattern: [pattern_length]u8 = undefined;
@@ -92,6 +93,8 @@ fn parse(args: []const [:0]u8) !Options {
             options.interval_ns = try std.fmt.parseInt(u64, value, 10);
         } else if (std.mem.eql(u8, flag, "--size")) {
             options.size = try std.fmt.parseInt(u32, value, 10);
+        } else if (std.mem.eql(u8, flag, "--warmup-seconds")) {
+            options.warmup_seconds = try std.fmt.parseFloat(f64, value);
         } else if (std.mem.eql(u8, flag, "--seconds")) {
             options.seconds = try std.fmt.parseFloat(f64, value);
         } else return error.Usage;
@@ -346,7 +349,8 @@ fn benchLogWrite(options: Options) !void {
     const t1 = monotonicNs();
     while (true) {
         const claimed = try log.claim(size, bench_type.end) orelse continue;
-        std.mem.writeInt(u64, claimed.payload[0..8], messages, .little);
+        // The count as a little-endian f64, as the TypeScript peers write and read it.
+        std.mem.writeInt(u64, claimed.payload[0..8], @bitCast(@as(f64, @floatFromInt(messages))), .little);
         try log.commit(claimed);
         break;
     }
@@ -390,7 +394,8 @@ const BenchLogReader = struct {
             },
             bench_type.end => {
                 self.end_ns = monotonicNs();
-                self.announced = std.mem.readInt(u64, payload[0..8], .little);
+                const announced: f64 = @bitCast(std.mem.readInt(u64, payload[0..8], .little));
+                self.announced = @intFromFloat(announced);
                 self.done = true;
             },
             else => {},
@@ -422,11 +427,11 @@ fn benchTransmit(options: Options) !void {
     var buffer: [4096]u8 = @splat(0xA5);
     const message = buffer[0..size];
     // Receivers join during the warm-up (they retry the open).
-    _ = try transmitBurst(&transmitter, message, bench_type.warm, 1.0);
+    _ = try transmitBurst(&transmitter, message, bench_type.warm, options.warmup_seconds);
     const t0 = monotonicNs();
     const messages = try transmitBurst(&transmitter, message, bench_type.data, options.seconds);
     const t1 = monotonicNs();
-    std.mem.writeInt(u64, message[0..8], messages, .little);
+    std.mem.writeInt(u64, message[0..8], @bitCast(@as(f64, @floatFromInt(messages))), .little);
     try transmitter.transmit(bench_type.end, message);
     // Receivers that were lapped get the end record as the latest: give them time to see it.
     std.Thread.sleep(500 * std.time.ns_per_ms);

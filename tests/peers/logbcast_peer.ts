@@ -8,7 +8,7 @@
  *   logbcast_peer.ts bcast-receive --name N [--slow 1]
  *   logbcast_peer.ts bench-log-write --name N --size B --seconds S
  *   logbcast_peer.ts bench-log-read --name N
- *   logbcast_peer.ts bench-bcast-transmit --name N --size B --seconds S --capacity C
+ *   logbcast_peer.ts bench-bcast-transmit --name N --size B --seconds S --capacity C [--warmup-seconds S]
  *   logbcast_peer.ts bench-bcast-receive --name N
  * Prints one JSON line with the result; a wrong message exits 1 with the reason on stderr.
  * @module
@@ -41,6 +41,7 @@ interface Options {
   intervalNs: number;
   size: number;
   seconds: number;
+  warmupSeconds: number;
 }
 
 function parse(args: string[]): Options {
@@ -54,19 +55,40 @@ function parse(args: string[]): Options {
     intervalNs: 0,
     size: 64,
     seconds: 1,
+    warmupSeconds: 1.5,
   };
   for (let i = 1; i + 1 < args.length; i += 2) {
     const value = args[i + 1];
     switch (args[i]) {
-      case "--name": options.name = value; break;
-      case "--count": options.count = Number(value); break;
-      case "--pause-after": options.pauseAfter = Number(value); break;
-      case "--slow": options.slow = value !== "0"; break;
-      case "--capacity": options.capacity = Number(value); break;
-      case "--interval-ns": options.intervalNs = Number(value); break;
-      case "--size": options.size = Number(value); break;
-      case "--seconds": options.seconds = Number(value); break;
-      default: throw new Error(`unknown flag ${args[i]}`);
+      case "--name":
+        options.name = value;
+        break;
+      case "--count":
+        options.count = Number(value);
+        break;
+      case "--pause-after":
+        options.pauseAfter = Number(value);
+        break;
+      case "--slow":
+        options.slow = value !== "0";
+        break;
+      case "--capacity":
+        options.capacity = Number(value);
+        break;
+      case "--interval-ns":
+        options.intervalNs = Number(value);
+        break;
+      case "--size":
+        options.size = Number(value);
+        break;
+      case "--seconds":
+        options.seconds = Number(value);
+        break;
+      case "--warmup-seconds":
+        options.warmupSeconds = Number(value);
+        break;
+      default:
+        throw new Error(`unknown flag ${args[i]}`);
     }
   }
   return options;
@@ -174,7 +196,9 @@ function logRead(options: Options, untilDead: boolean): void {
   let bytes = 0;
   const onFragment = (f: Fragment) => {
     if (f.msgTypeId !== next) fail(`seq ${next}: a message arrived out of order, twice, or was lost`);
-    if (!logMatches(next, f.bytes, f.offset, f.length)) fail(`seq ${next}: a payload differs from what was written`);
+    if (!logMatches(next, f.bytes, f.offset, f.length)) {
+      fail(`seq ${next}: a payload differs from what was written`);
+    }
     next++;
     bytes += f.length;
   };
@@ -349,7 +373,7 @@ function benchTransmit(options: Options): void {
   using transmitter = BroadcastTransmitter.create({ name: options.name, capacity: options.capacity });
   const message = new Uint8Array(Math.max(options.size, 8)).fill(0xa5);
   const view = new DataView(message.buffer);
-  transmitBurst(transmitter, message, view, benchType.warm, 1.0); // receivers join meanwhile
+  transmitBurst(transmitter, message, view, benchType.warm, options.warmupSeconds); // receivers join meanwhile
   const heapBefore = heapUsed();
   const t0 = monotonicNs();
   const messages = transmitBurst(transmitter, message, view, benchType.data, options.seconds);
@@ -420,15 +444,34 @@ function benchReceive(options: Options): void {
 
 const options = parse(process.argv.slice(2));
 switch (options.mode) {
-  case "log-write": logWrite(options); break;
-  case "log-read": logRead(options, false); break;
-  case "log-read-until-dead": logRead(options, true); break;
-  case "bcast-transmit": await bcastTransmit(options); break;
-  case "bcast-receive": bcastReceive(options); break;
-  case "bench-log-write": benchLogWrite(options); break;
-  case "bench-log-read": benchLogRead(options); break;
-  case "bench-bcast-transmit": benchTransmit(options); break;
-  case "bench-bcast-receive": benchReceive(options); break;
-  default: throw new Error(`unknown mode ${options.mode}`);
+  case "log-write":
+    logWrite(options);
+    break;
+  case "log-read":
+    logRead(options, false);
+    break;
+  case "log-read-until-dead":
+    logRead(options, true);
+    break;
+  case "bcast-transmit":
+    await bcastTransmit(options);
+    break;
+  case "bcast-receive":
+    bcastReceive(options);
+    break;
+  case "bench-log-write":
+    benchLogWrite(options);
+    break;
+  case "bench-log-read":
+    benchLogRead(options);
+    break;
+  case "bench-bcast-transmit":
+    benchTransmit(options);
+    break;
+  case "bench-bcast-receive":
+    benchReceive(options);
+    break;
+  default:
+    throw new Error(`unknown mode ${options.mode}`);
 }
 process.exit(0);

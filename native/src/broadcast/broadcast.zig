@@ -246,7 +246,10 @@ pub const Receiver = struct {
                 // acquire: the record at latest is whole (it was written before latest).
                 cursor = @atomicLoad(u64, &metadata.latest, .acquire);
                 tail = @atomicLoad(u64, &metadata.tail, .acquire);
-                if (cursor % layout.record_alignment != 0 or cursor >= tail) return error.CorruptChannel;
+                if (cursor % layout.record_alignment != 0 or cursor > tail) return error.CorruptChannel;
+                // Between the transmitter's stores of latest and tail they are equal: the
+                // record is whole, but not ours until the tail covers it.
+                if (cursor == tail) break;
                 continue;
             }
             // Not overwritten, below the tail: the header is what the transmitter wrote.
