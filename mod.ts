@@ -33,6 +33,8 @@ export { monotonicNs } from "./lib/clock.ts";
 export { bindingVersion, libraryVersion, type Version } from "./lib/version.ts";
 
 // ---- counters (docs/counters.md) ----
+export { Counter, type CounterInfo, CountersFile, type CountersFileOptions } from "./lib/counters.ts";
+export { applicationCounterTypeFirst, CounterType } from "./lib/counter_types.ts";
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
 

@@ -9,7 +9,6 @@
  * Exits non-zero if any cell failed to run (a missed target is a result, not a failure).
  * @module
  */
-import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { type BenchConfig, fullConfig, quickConfig } from "./_config.ts";
@@ -21,6 +20,7 @@ import { runRoundTrips, summarizeRoundTrips } from "./_suite_round_trip.ts";
 import { runCosts } from "./_suite_costs.ts";
 import { runTermSensitivity, runThroughput, summarizeThroughput } from "./_suite_throughput.ts";
 import { runUnixSockets } from "./_suite_unix_socket.ts";
+import { writeJson, writeTables } from "./_results.ts";
 import { checkTargets } from "./_targets.ts";
 import { PlacementWatch } from "./_placement.ts";
 import type { SuiteContext } from "./_quiet.ts";
@@ -88,10 +88,7 @@ async function main(): Promise<number> {
   const complete = !config.quick && only.size === sections.length;
   const file = path.join(root, "bench", "results", complete ? "ipc.json" : "ipc-partial.json");
   // The printed tables, as the last run left them, for readers of the repository.
-  writeFile(
-    file.replace(/\.json$/, ".md"),
-    `# IPC benchmarks: last run\n\n\`\`\`\n${tables.join("\n")}\n\`\`\`\n`,
-  );
+  writeTables(file.replace(/\.json$/, ".md"), "IPC benchmarks", tables);
   const results = { costs, roundTrips, unixSockets, throughput, termSensitivity, coldStart };
   const placementSummary = {
     usualNs: placement.usualNs,
@@ -117,17 +114,6 @@ function judgeRuns(
     if (run.probeNs === undefined) continue; // failed before measuring
     run.disturbed = (run.preempted ?? false) || run.probeNs.some((probeNs) => placement.isOff(probeNs));
   }
-}
-
-function writeJson(file: string, value: unknown): void {
-  writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Write-then-rename, so a crash never leaves half a results file. */
-function writeFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, text);
-  fs.renameSync(`${file}.tmp`, file);
 }
 
 process.exitCode = await main();

@@ -16,11 +16,19 @@ import type { RuntimeAdapter } from "./_adapter.ts";
 import type { NativePointer } from "./_symbols.ts";
 import * as layout from "./_ipc_layout.ts";
 import { Fragment } from "./fragment.ts";
+import type { Counter } from "./counters.ts";
 
 const twoTo32 = 2 ** 32;
 
 export type MessageHandler = (data: Uint8Array, msgTypeId: number) => void;
 export type FragmentHandler = (fragment: Fragment) => void;
+
+/** The subscriber's counters in the counters file (allocated by libzigbolt at claim). */
+export interface SubscriberCounters {
+  readonly messages: Counter;
+  readonly bytes: Counter;
+  readonly position: Counter;
+}
 
 /** Why a read stopped early: the channel's shared state is not what we wrote or expect. */
 export class CorruptionFound extends Error {}
@@ -41,8 +49,16 @@ export class IpcReader {
   #termIndex: number;
   #termOffset: number;
 
-  constructor(adapter: RuntimeAdapter, segment: NativePointer, termLength: number) {
+  readonly #counters: SubscriberCounters | undefined;
+
+  constructor(
+    adapter: RuntimeAdapter,
+    segment: NativePointer,
+    termLength: number,
+    counters: SubscriberCounters | undefined,
+  ) {
     this.#termLength = termLength;
+    this.#counters = counters;
     this.#availableMax = layout.termCount * termLength;
     const header = adapter.view(segment, 0, layout.headerLength);
     this.#header = new Int32Array(header);
@@ -80,6 +96,7 @@ export class IpcReader {
     let offset = this.#termOffset;
     let consumed = 0;
     let count = 0;
+    let payloadBytes = 0;
     let corrupt = "";
     try {
       while (consumed < available && count < limit) {
@@ -111,6 +128,7 @@ export class IpcReader {
         consumed += frameBytes;
         offset += frameBytes;
         count++;
+        payloadBytes += frameLength;
         if (asFragments) {
           const fragment = this.#fragment;
           fragment.bytes = this.#termBytes[index];
@@ -130,10 +148,21 @@ export class IpcReader {
     } finally {
       this.#termIndex = index;
       this.#termOffset = offset;
-      if (consumed > 0) this.#advance(consumed);
+      if (consumed > 0) {
+        this.#advance(consumed);
+        this.#count(count, payloadBytes);
+      }
     }
     if (corrupt !== "") throw new CorruptionFound(corrupt);
     return count;
+  }
+
+  #count(messages: number, payloadBytes: number): void {
+    const counters = this.#counters;
+    if (counters === undefined) return;
+    counters.messages.addOrdered(messages);
+    counters.bytes.addOrdered(payloadBytes);
+    counters.position.setOrdered(this.position);
   }
 
   #nextTerm(index: number): number {

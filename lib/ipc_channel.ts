@@ -7,15 +7,23 @@
  * @module
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
-import { CorruptionFound, type FragmentHandler, IpcReader, type MessageHandler } from "./_ipc_reader.ts";
+import {
+  CorruptionFound,
+  type FragmentHandler,
+  IpcReader,
+  type MessageHandler,
+  type SubscriberCounters,
+} from "./_ipc_reader.ts";
+import { CountersFile } from "./counters.ts";
+import { CounterType } from "./counter_types.ts";
 import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { checkedName, cString } from "./_names.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
   InvalidArgumentError,
-  InvalidNameError,
   InvalidTermLengthError,
   type ZigBoltError,
 } from "./errors.ts";
@@ -243,6 +251,17 @@ export class IpcChannel implements Disposable {
     }
   }
 
+  /**
+   * The id, in the process's counters file (`CountersFile.processDefault()`), of this
+   * channel's counter of `type` (a `CounterType.Ipc*`), or undefined if it has none (that
+   * role not taken yet, counters off or full).
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw new HandleClosedError(`Cannot read counters of channel "${this.name}": it is closed`);
+    const id = this.#adapter.symbols.zigbolt_ipc_counter_id(this.#handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
   /** Releases this side's roles, unmaps the segment, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
@@ -291,7 +310,21 @@ export class IpcChannel implements Disposable {
     this.#checked(symbols.zigbolt_ipc_claim(this.#handle, layout.roleNumbers.subscriber), "subscribe to");
     const segment = symbols.zigbolt_ipc_segment(this.#handle);
     if (this.#adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${this.name}"`);
-    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength);
+    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength, this.#subscriberCounters());
+  }
+
+  /** The counters libzigbolt allocated for our subscriber role, which JavaScript updates. */
+  #subscriberCounters(): SubscriberCounters | undefined {
+    const symbols = this.#adapter.symbols;
+    const ids = [
+      CounterType.IpcReceivedMessages,
+      CounterType.IpcReceivedBytes,
+      CounterType.IpcSubscriberPosition,
+    ]
+      .map((type) => symbols.zigbolt_ipc_counter_id(this.#handle, type));
+    if (ids.some((id) => id < 0)) return undefined;
+    const file = CountersFile.processDefault();
+    return { messages: file.counter(ids[0]), bytes: file.counter(ids[1]), position: file.counter(ids[2]) };
   }
 
   #release(): void {
@@ -318,17 +351,6 @@ export class IpcChannel implements Disposable {
     }
     return statusError(status, context);
   }
-}
-
-function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
-
-function checkedName(name: unknown): string {
-  if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(`Invalid channel name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
-  }
-  return name;
 }
 
 function checkedTermLength(termLength: number): number {

@@ -88,6 +88,8 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-demo-ticker", .path = "tools/demo_ticker.zig" },
 
     // ---- counters ----
+    // Live view of the counters file (like AeronStat).
+    .{ .name = "zigbolt-stat", .path = "tools/stat.zig" },
 
     // ---- rings ----
 

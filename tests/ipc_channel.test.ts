@@ -278,7 +278,7 @@ test("every error is a ZigBoltError with a code and the shared status number", (
     assert.ok(error instanceof ZigBoltError);
     assert.equal(error.code, "NoSuchChannel");
     assert.equal(error.status, Status.NoSuchChannel);
-    assert.match(error.message, /Cannot open channel ".*": no such channel: create it first/);
+    assert.match(error.message, /Cannot open channel ".*": no such channel or structure: create it first/);
   }
 });
 

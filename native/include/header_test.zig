@@ -93,6 +93,9 @@ test "status codes, flags, roles and peer states agree" {
     inline for (std.meta.fields(zigbolt.ipc.PeerState)) |field| {
         try std.testing.expectEqual(field.value, @field(c, "ZIGBOLT_PEER_" ++ upper(field.name)));
     }
+    inline for (std.meta.fields(zigbolt.counters.types.TypeId)) |field| {
+        try std.testing.expectEqual(field.value, @field(c, "ZIGBOLT_COUNTER_TYPE_" ++ upper(field.name)));
+    }
     const memory: zigbolt.ipc.MemoryFlags = .{ .pre_fault = true, .hugepages = true, .mlock = true };
     try std.testing.expectEqual(@as(u32, 7), @as(u32, @bitCast(memory)));
 }

@@ -146,6 +146,41 @@ double zigbolt_clock_ns(void);
 
 /* ---- counters files, counters (docs/counters.md) ------------------------------------- */
 
+/* Counter type ids of the IPC channel's counters (all type ids: docs/counters.md). */
+enum zigbolt_counter_type {
+    ZIGBOLT_COUNTER_TYPE_IPC_PUBLISHED_MESSAGES = 1,
+    ZIGBOLT_COUNTER_TYPE_IPC_PUBLISHED_BYTES = 2,
+    ZIGBOLT_COUNTER_TYPE_IPC_BACK_PRESSURE_EVENTS = 3,
+    ZIGBOLT_COUNTER_TYPE_IPC_PUBLISHER_POSITION = 4,
+    ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_MESSAGES = 5,
+    ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_BYTES = 6,
+    ZIGBOLT_COUNTER_TYPE_IPC_SUBSCRIBER_POSITION = 7
+};
+
+/* Opens a counters file, creating it (room for counters_max counters, 0 = 4096) if missing.
+ * The file outlives every process: closing never deletes it. */
+void* zigbolt_counters_open_ex(const char* name, uint32_t counters_max, uint32_t flags);
+/* The process's default counters file, where every channel and structure of this process
+ * keeps its counters: $ZIGBOLT_COUNTERS, else "/zigbolt-counters" ("off" disables: NULL
+ * with NO_SUCH_CHANNEL). */
+void* zigbolt_counters_default(void);
+int32_t zigbolt_counters_close(void* counters);
+/* Number of counters; the mapping is 4096 + counters_max * 640 bytes. */
+int32_t zigbolt_counters_max(void* counters);
+/* Base address of the mapping (layout: docs/counters.md). NULL on a bad handle. */
+void* zigbolt_counters_segment(void* counters);
+/* A new counter, value 0, owned by this process: its id, or a negative status
+ * (COUNTERS_FULL; INVALID_ARGUMENT for a label over 384 bytes). */
+int32_t zigbolt_counters_allocate(void* counters, int32_t type_id, const char* label, uint32_t label_length);
+/* Frees a counter this process allocated. */
+int32_t zigbolt_counters_free(void* counters, int32_t id);
+/* Address of counter `id`'s 64-bit value (8-byte aligned, on its own cache line), for
+ * atomic reads and writes; NULL for an id out of range. */
+int64_t* zigbolt_counters_value_address(void* counters, int32_t id);
+/* The counters-file id of an IPC channel's counter of type ZIGBOLT_COUNTER_TYPE_IPC_*, or a
+ * negative status (COUNTERS_FULL: the channel has no such counter). */
+int32_t zigbolt_ipc_counter_id(void* channel, int32_t type_id);
+
 /* (end of counters) */
 
 /* ---- SPSC and MPSC ring buffers (docs/spsc-ring.md, docs/mpsc-ring.md) --------------- */

@@ -26,6 +26,16 @@ pub const segment = struct {
 };
 
 // ---- counters (docs/counters.md) ----
+pub const counters = struct {
+    pub const layout = @import("counters/layout.zig");
+    pub const CountersFile = @import("counters/counters_file.zig").CountersFile;
+    pub const CreateOptions = @import("counters/counters_file.zig").CreateOptions;
+    pub const CounterInfo = @import("counters/counters_file.zig").CounterInfo;
+    pub const Counter = @import("counters/counter.zig").Counter;
+    pub const Attach = @import("counters/process_default.zig").Attach;
+    pub const processDefault = @import("counters/process_default.zig");
+    pub const types = @import("counters/types.zig");
+};
 
 // ---- rings (docs/spsc-ring.md, docs/mpsc-ring.md) ----
 
@@ -72,6 +82,7 @@ test {
     _ = @import("transport.zig");
     _ = @import("segment/named_segment.zig");
     // ---- counters tests ----
+    _ = @import("counters/counters_test.zig");
 
     // ---- rings tests ----
 

@@ -5,6 +5,7 @@
  * the others are stopped and the demo exits 1 saying which and how.
  * @module
  */
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
 import process from "node:process";
@@ -20,6 +21,9 @@ import {
 import type { FeedReport, Report, Reports, RiskReport, StrategyReport } from "./reports.ts";
 import { type ChannelNames, channelNames, scene } from "./scene.ts";
 import { castLines, summaryLines } from "./summary.ts";
+
+/** When to take the counters snapshot: mid-run (the feed runs ~5.5 s). */
+const snapshotAfterMs = 2500;
 
 const demoDir = decodeURIComponent(new URL(".", import.meta.url).pathname);
 const root = decodeURIComponent(new URL("../..", import.meta.url).pathname);
@@ -99,10 +103,35 @@ function stopOnSignals(children: Child[], names: ChannelNames): void {
   }
 }
 
+/** The counters file of this run: every process of the demo reports to it. */
+function countersName(runId: string): string {
+  return `/zigbolt-demo-counters-${runId}`;
+}
+
+/** zigbolt-stat's view of the live system, taken while the three processes run. */
+function countersSnapshot(runId: string): string[] {
+  try {
+    const table = execFileSync(
+      `${root}native/zig-out/bin/zigbolt-stat`,
+      ["--counters", countersName(runId), "--count", "2", "--interval", "500"],
+      { encoding: "utf8" },
+    );
+    // The second refresh has rates.
+    const refreshes = table.split(/^(?=ZigBolt counters)/m);
+    return refreshes.at(-1)!.trimEnd().split("\n");
+  } catch (error) {
+    return [`(zigbolt-stat failed: ${(error as Error).message})`];
+  }
+}
+
+let snapshot: string[] = [];
+
 async function run(names: ChannelNames, runId: string): Promise<Reports> {
   lowerTimerSlackOfChildren();
+  process.env.ZIGBOLT_COUNTERS = countersName(runId);
   const children = specs(runId, names).map((spec) => new Child(spec, printLine));
   stopOnSignals(children, names);
+  const snapshotTimer = setTimeout(() => snapshot = countersSnapshot(runId), snapshotAfterMs);
   try {
     await superviseAll(children);
   } catch (error) {
@@ -110,7 +139,9 @@ async function run(names: ChannelNames, runId: string): Promise<Reports> {
     const seeAbove = error.exit.started ? " (its output is above)" : "";
     throw new Error(`${error.message}${seeAbove}; the other processes were stopped`);
   } finally {
+    clearTimeout(snapshotTimer);
     removeLeftovers(names);
+    rmSync(`/dev/shm${countersName(runId)}`, { force: true });
   }
   const [feed, strategy, risk] = children;
   const reports: Reports = {
@@ -131,6 +162,8 @@ async function main(): Promise<number> {
   try {
     const reports = await run(names, runId);
     for (const line of summaryLines(reports, (performance.now() - startedMs) * 1e6)) console.log(line);
+    console.log(`\nLive counters ${snapshotAfterMs / 1000} s into the run (zigbolt-stat):`);
+    for (const line of snapshot) console.log(`  ${line}`);
     return 0;
   } catch (error) {
     console.log(`\nDemo failed: ${(error as Error).message}`);

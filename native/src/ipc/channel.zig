@@ -18,6 +18,10 @@ const named_segment = @import("../segment/named_segment.zig");
 const TemporaryName = named_segment.TemporaryName;
 const inodeOf = named_segment.inodeOf;
 const unlinkIfStillOurs = named_segment.unlinkIfStillOurs;
+const counters = @import("../counters/process_default.zig");
+const counter_set = @import("../counters/counter_set.zig");
+const Counter = @import("../counters/counter.zig").Counter;
+const CountersFile = @import("../counters/counters_file.zig").CountersFile;
 const Error = @import("../status.zig").Error;
 const assert = std.debug.assert;
 
@@ -31,6 +35,8 @@ pub const CreateOptions = struct {
     memory: MemoryOptions = .{},
     /// Replace an existing channel of the same name even if a live process uses it.
     replace: bool = false,
+    /// Where the publisher's and subscriber's counters go (docs/counters.md).
+    counters: counters.Attach = .process_default,
 };
 
 const open_retry_ns = std.time.ns_per_ms;
@@ -39,7 +45,24 @@ pub const OpenOptions = struct {
     /// 0 accepts the creator's term length; anything else must match it.
     term_length: u32 = 0,
     memory: MemoryOptions = .{},
+    counters: counters.Attach = .process_default,
 };
+
+/// What each side counts, in counters-file order: lib/ipc_channel.ts updates the
+/// subscriber's from JavaScript by these type ids.
+pub const publisher_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .ipc_published_messages, .what = "ipc published messages" },
+    .{ .type_id = .ipc_published_bytes, .what = "ipc published bytes" },
+    .{ .type_id = .ipc_back_pressure_events, .what = "ipc back-pressure events" },
+    .{ .type_id = .ipc_publisher_position, .what = "ipc publisher position" },
+};
+pub const subscriber_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .ipc_received_messages, .what = "ipc received messages" },
+    .{ .type_id = .ipc_received_bytes, .what = "ipc received bytes" },
+    .{ .type_id = .ipc_subscriber_position, .what = "ipc subscriber position" },
+};
+const PublisherCounters = [publisher_counter_specs.len]Counter;
+const SubscriberCounters = [subscriber_counter_specs.len]Counter;
 
 pub const IpcChannel = struct {
     segment: shm.Segment,
@@ -63,6 +86,9 @@ pub const IpcChannel = struct {
     back_pressure_streak: u32 = 0,
     /// Subscriber state: our head (we are its only writer).
     head: u64 = 0,
+    counters_file: ?*const CountersFile,
+    publisher_counters: ?PublisherCounters = null,
+    subscriber_counters: ?SubscriberCounters = null,
 
     pub const liveness_check_period = 8192;
 
@@ -80,7 +106,7 @@ pub const IpcChannel = struct {
         const segment = try shm.map(temporary.fd, length);
         errdefer segment.unmap();
 
-        var channel = init(segment, channel_name, options.term_length);
+        var channel = init(segment, channel_name, options.term_length, options.counters.resolve());
         channel.memory_applied = shm.applyMemoryOptions(segment, options.memory);
         channel.created_inode = inodeOf(temporary.fd);
         const header = channel.header;
@@ -116,7 +142,7 @@ pub const IpcChannel = struct {
         if (try checkHeader(segment, options.term_length) != try term_length) {
             return error.TermLengthMismatch;
         }
-        var channel = init(segment, channel_name, try term_length);
+        var channel = init(segment, channel_name, try term_length, options.counters.resolve());
         channel.memory_applied = shm.applyMemoryOptions(segment, options.memory);
         return channel;
     }
@@ -141,6 +167,8 @@ pub const IpcChannel = struct {
     /// Releases the roles this handle holds, unlinks the name if we created it, unmaps.
     pub fn close(self: *IpcChannel) void {
         const header = self.header;
+        if (self.publisher_counters) |set| counter_set.free(set);
+        if (self.subscriber_counters) |set| counter_set.free(set);
         if (self.holds_publisher) peer.release(&header.publisher.owner, self.owner_word);
         if (self.holds_subscriber) peer.release(&header.subscriber.owner, self.owner_word);
         if (self.created_inode) |inode| {
@@ -176,6 +204,11 @@ pub const IpcChannel = struct {
         // release: the frames above are visible to whoever acquires this tail.
         @atomicStore(u64, &self.header.tail_position, tail_next, .release);
         self.tail = tail_next;
+        if (self.publisher_counters) |*set| {
+            set[0].incrementOrdered();
+            set[1].addOrdered(@intCast(payload_length));
+            set[3].set(@intCast(tail_next));
+        }
     }
 
     /// Hands up to `limit` messages to `on_message(context, payload, msg_type_id)`.
@@ -197,6 +230,7 @@ pub const IpcChannel = struct {
 
         var head = self.head;
         var count: u32 = 0;
+        var payload_bytes: u64 = 0;
         const result: Error!void = while (count < limit and head < tail) {
             const offset = self.termOffset(head);
             const frame = self.frameAt(head);
@@ -221,11 +255,17 @@ pub const IpcChannel = struct {
             on_message(context, payload, frame.msg_type_id);
             head += bytes;
             count += 1;
+            payload_bytes += payload_length;
         } else {};
         if (head != self.head) {
             // release: we are done reading everything below head before the publisher reuses it.
             @atomicStore(u64, &self.header.head_position, head, .release);
             self.head = head;
+            if (self.subscriber_counters) |*set| {
+                set[0].addOrdered(count);
+                set[1].addOrdered(@intCast(payload_bytes));
+                set[2].set(@intCast(head));
+            }
         }
         try result;
         return count;
@@ -241,14 +281,29 @@ pub const IpcChannel = struct {
                 self.holds_publisher = true;
                 self.tail = @atomicLoad(u64, &header.tail_position, .acquire);
                 self.tail_limit = self.tail;
+                self.publisher_counters = counter_set.allocate(publisher_counter_specs.len, self.counters_file, &publisher_counter_specs, self.name.slice());
+                if (self.publisher_counters) |*set| set[3].set(@intCast(self.tail));
             },
             .subscriber => {
                 if (self.holds_subscriber) return;
                 peer.claim(&header.subscriber.owner, self.owner_word) catch return error.SubscriberExists;
                 self.holds_subscriber = true;
                 self.head = @atomicLoad(u64, &header.head_position, .acquire);
+                self.subscriber_counters = counter_set.allocate(subscriber_counter_specs.len, self.counters_file, &subscriber_counter_specs, self.name.slice());
+                if (self.subscriber_counters) |*set| set[2].set(@intCast(self.head));
             },
         }
+    }
+
+    /// The counters-file id of this channel's counter of `type_id`, if it has one.
+    pub fn counterId(self: *const IpcChannel, type_id: @import("../counters/types.zig").TypeId) ?u32 {
+        if (self.publisher_counters) |set| {
+            if (counter_set.idOf(set, publisher_counter_specs, type_id)) |id| return id;
+        }
+        if (self.subscriber_counters) |set| {
+            if (counter_set.idOf(set, subscriber_counter_specs, type_id)) |id| return id;
+        }
+        return null;
     }
 
     pub fn peerState(self: *const IpcChannel, role: Role) PeerState {
@@ -271,7 +326,7 @@ pub const IpcChannel = struct {
         return tail -| head;
     }
 
-    fn init(segment: shm.Segment, name: ChannelName, term_length: u32) IpcChannel {
+    fn init(segment: shm.Segment, name: ChannelName, term_length: u32, counters_file: ?*const CountersFile) IpcChannel {
         assert(layout.termLengthValid(term_length));
         assert(segment.memory.len == layout.segmentLength(term_length));
         return .{
@@ -284,6 +339,7 @@ pub const IpcChannel = struct {
             .name = name,
             .created_inode = null,
             .owner_word = process.ownerWordOfSelf(),
+            .counters_file = counters_file,
         };
     }
 
@@ -298,6 +354,7 @@ pub const IpcChannel = struct {
     /// check reads /proc and costs microseconds).
     fn backPressured(self: *IpcChannel) Error {
         self.back_pressure_streak +%= 1;
+        if (self.publisher_counters) |*set| set[2].incrementOrdered();
         if (self.back_pressure_streak % liveness_check_period == 0 and self.peerState(.subscriber) == .dead) {
             return error.PeerDead;
         }

@@ -262,3 +262,39 @@ test "openWaiting waits for a creator, and gives up with the last error" {
     opened.close();
     try testing.expectError(error.InvalidName, IpcChannel.openWaiting("bad", .{}, std.math.maxInt(u64)));
 }
+
+test "publisher and subscriber keep their counters in the counters file" {
+    const CountersFile = @import("../counters/counters_file.zig").CountersFile;
+    const counters_name = "/zigbolt-test-ipc-counters";
+    try CountersFile.remove(counters_name);
+    var file = try CountersFile.create(counters_name, .{ .counters_max = 16 });
+    defer file.close();
+    defer CountersFile.remove(counters_name) catch {};
+
+    const name = "/zigbolt-test-ipc-counted";
+    var publisher = try IpcChannel.create(name, .{ .term_length = 4096, .replace = true, .counters = .{ .file = &file } });
+    defer publisher.close();
+    var subscriber = try IpcChannel.open(name, .{ .counters = .{ .file = &file } });
+    defer subscriber.close();
+    for (0..700) |_| publisher.publish("0123456789", 1) catch |err| switch (err) {
+        error.BackPressure => {},
+        else => return err,
+    };
+    var collected: Collected = .{};
+    const received = try subscriber.poll(&collected, Collected.onMessage, 1000);
+
+    const value = struct {
+        fn of(f: *const CountersFile, channel: *const IpcChannel, type_id: @import("../counters/types.zig").TypeId) i64 {
+            return f.valueOf(channel.counterId(type_id).?).?;
+        }
+    }.of;
+    const published = value(&file, &publisher, .ipc_published_messages);
+    try testing.expectEqual(@as(i64, received), published);
+    try testing.expectEqual(published * 10, value(&file, &publisher, .ipc_published_bytes));
+    try testing.expectEqual(@as(i64, 700) - published, value(&file, &publisher, .ipc_back_pressure_events));
+    try testing.expectEqual(@as(i64, @intCast(publisher.tail)), value(&file, &publisher, .ipc_publisher_position));
+    try testing.expectEqual(@as(i64, received), value(&file, &subscriber, .ipc_received_messages));
+    try testing.expectEqual(@as(i64, received) * 10, value(&file, &subscriber, .ipc_received_bytes));
+    try testing.expectEqual(@as(i64, @intCast(subscriber.head)), value(&file, &subscriber, .ipc_subscriber_position));
+    try testing.expectEqual(@as(?u32, null), publisher.counterId(.ipc_received_messages));
+}

@@ -1,6 +1,6 @@
 //! The first 128 bytes of every named ZigBolt structure other than the IPC channel (whose
 //! header is fixed by zigbolt-ipc-v1): rings, log buffers, broadcast buffers, counters files.
-//! docs/segments.md is the spec; lib/_segment_header.ts reads the same bytes.
+//! docs/segments.md is the spec.
 //!
 //!   offset  size  field
 //!        0     8  magic            "ZBSEGMT1" once the segment is complete (stored last)
@@ -18,7 +18,7 @@ pub const magic: u64 = std.mem.readInt(u64, "ZBSEGMT1", .little);
 pub const length = 128;
 pub const structure_header_offset = length;
 
-/// Values are shared with TypeScript (lib/_segment_header.ts) and the stat tool: append only.
+/// Values are part of the layout (docs/segments.md): append only.
 pub const Kind = enum(u32) {
     spsc_ring = 1,
     mpsc_ring = 2,
