@@ -7,7 +7,14 @@
  */
 import * as layout from "./_broadcast_layout.ts";
 import { loadCounter } from "./_broadcast_counters.ts";
+import type { Counter } from "./counters.ts";
 import { Fragment } from "./fragment.ts";
+
+/** The receiver's counters in the counters file (allocated by libzigbolt at open). */
+export interface ReceiverCounters {
+  readonly messages: Counter;
+  readonly lapped: Counter;
+}
 
 export type BroadcastHandler = (fragment: Fragment) => void;
 
@@ -28,10 +35,13 @@ export class BroadcastReader {
   /** Length and type of the record #find landed on, as validated there. */
   #length = 0;
   #msgTypeId = 0;
+  readonly #counters: ReceiverCounters | undefined;
+  #lappedReported = 0;
   /** Times we were overrun and skipped to the latest record. */
   lappedCount = 0;
 
-  constructor(buffer: ArrayBuffer, capacity: number) {
+  constructor(buffer: ArrayBuffer, capacity: number, counters: ReceiverCounters | undefined) {
+    this.#counters = counters;
     this.#words = new Int32Array(buffer);
     this.#capacity = capacity;
     this.#mask = capacity - 1;
@@ -84,6 +94,13 @@ export class BroadcastReader {
       fragment.msgTypeId = msgTypeId;
       count++;
       handler(fragment);
+    }
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      if (count !== 0) counters.messages.addOrdered(count);
+      if (this.#lappedReported !== this.lappedCount) {
+        counters.lapped.setOrdered(this.#lappedReported = this.lappedCount);
+      }
     }
     return count;
   }

@@ -12,6 +12,13 @@
  */
 import * as layout from "./_broadcast_layout.ts";
 import { CounterWriter, loadCounter } from "./_broadcast_counters.ts";
+import type { Counter } from "./counters.ts";
+
+/** The transmitter's counters in the counters file (allocated by libzigbolt with the role). */
+export interface TransmitterCounters {
+  readonly messages: Counter;
+  readonly bytes: Counter;
+}
 
 export class BroadcastWriter {
   readonly #words: Int32Array;
@@ -23,11 +30,13 @@ export class BroadcastWriter {
   readonly #latest: CounterWriter;
   readonly #intentFloor: number;
   #tail: number;
+  readonly #counters: TransmitterCounters | undefined;
   /** Why the last transmit failed with CorruptChannel. */
   corruption = "";
 
   /** Takes over the counters as the metadata holds them (the native open checked them). */
-  constructor(buffer: ArrayBuffer, capacity: number) {
+  constructor(buffer: ArrayBuffer, capacity: number, counters: TransmitterCounters | undefined) {
+    this.#counters = counters;
     const words = new Int32Array(buffer);
     const longs = new BigInt64Array(buffer, 0, layout.metadataLength / 8);
     this.#words = words;
@@ -73,6 +82,11 @@ export class BroadcastWriter {
     this.#latest.storePlain(tail);
     this.#tailCounter.store(tail + aligned);
     this.#tail = tail + aligned;
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      counters.messages.incrementOrdered();
+      counters.bytes.addOrdered(length);
+    }
     return true;
   }
 

@@ -9,7 +9,15 @@
  * @module
  */
 import * as layout from "./_log_buffer_layout.ts";
+import type { Counter } from "./counters.ts";
 import { Fragment } from "./fragment.ts";
+
+/** The consumer's counters in the counters file (allocated by libzigbolt with the role). */
+export interface ConsumerCounters {
+  readonly messages: Counter;
+  readonly bytes: Counter;
+  readonly position: Counter;
+}
 
 const twoTo32 = 2 ** 32;
 
@@ -36,7 +44,10 @@ export class LogReader {
   /** Whether the last read delivered nothing because a frame is claimed but not committed. */
   stalled = false;
 
-  constructor(buffer: ArrayBuffer, termLength: number) {
+  readonly #counters: ConsumerCounters | undefined;
+
+  constructor(buffer: ArrayBuffer, termLength: number, counters: ConsumerCounters | undefined) {
+    this.#counters = counters;
     this.#words = new Int32Array(buffer);
     this.#longs = new BigInt64Array(buffer, 0, layout.metadataLength / 8);
     this.#bytes = new Uint8Array(buffer);
@@ -73,6 +84,7 @@ export class LogReader {
     let termOffset = this.#termOffset;
     let position = this.#position;
     let count = 0;
+    let payloadBytes = 0;
     let stalled = false;
     let corrupt = "";
     try {
@@ -128,6 +140,7 @@ export class LogReader {
           count++;
           const start = frame + layout.frameHeaderLength;
           const length = frameLength - layout.frameHeaderLength;
+          payloadBytes += length;
           const msgTypeId = words[word + layout.msgTypeIdWord];
           if (asFragments) {
             const fragment = this.#fragment;
@@ -145,15 +158,21 @@ export class LogReader {
       }
     } finally {
       this.#termOffset = termOffset;
-      if (position !== this.#position) this.#publish(position);
+      if (position !== this.#position) this.#publish(position, count, payloadBytes);
     }
     this.stalled = stalled && count === 0;
     if (corrupt !== "") throw new LogCorruption(corrupt);
     return count;
   }
 
-  #publish(position: number): void {
+  #publish(position: number, messages: number, payloadBytes: number): void {
     this.#position = position;
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      counters.messages.addOrdered(messages);
+      counters.bytes.addOrdered(payloadBytes);
+      counters.position.setOrdered(position);
+    }
     const high = Math.floor(position / twoTo32);
     if (high === this.#positionHigh) {
       // Release (Atomics are seq-cst): we are done with every byte below the new position.

@@ -9,6 +9,15 @@
  * @module
  */
 import * as layout from "./_log_buffer_layout.ts";
+import type { Counter } from "./counters.ts";
+
+/** The writer's counters in the counters file (allocated by libzigbolt with the role). */
+export interface WriterCounters {
+  readonly messages: Counter;
+  readonly bytes: Counter;
+  readonly backPressure: Counter;
+  readonly position: Counter;
+}
 
 /** What claim returns instead of an offset. */
 export const claimBackPressure = -1;
@@ -26,12 +35,14 @@ export class LogWriter {
   /** Byte offset of the outstanding claim's frame in the segment, or -1. */
   #claimFrame = -1;
   #claimFrameLength = 0;
+  readonly #counters: WriterCounters | undefined;
   /** Why the last claim returned claimCorrupt. */
   corruption = "";
 
   /** Reads the writer state from the metadata (the native take_role has checked and repaired it). */
-  constructor(words: Int32Array, termLength: number) {
+  constructor(words: Int32Array, termLength: number, counters: WriterCounters | undefined) {
     this.#words = words;
+    this.#counters = counters;
     this.#termLength = termLength;
     const count = Atomics.load(words, layout.activeTermCountWord) >>> 0;
     this.#activeTermCount = count;
@@ -61,7 +72,10 @@ export class LogWriter {
     const padding = rotating ? termLength - this.#termOffset : 0;
     if (this.#position + padding + aligned > this.#limit) {
       if (!this.#reloadLimit()) return claimCorrupt;
-      if (this.#position + padding + aligned > this.#limit) return claimBackPressure;
+      if (this.#position + padding + aligned > this.#limit) {
+        this.#counters?.backPressure.incrementOrdered();
+        return claimBackPressure;
+      }
     }
     if (rotating) this.#rotate(padding);
     const words = this.#words;
@@ -88,6 +102,12 @@ export class LogWriter {
     // Release: the payload written into the claim is visible with the length.
     Atomics.store(this.#words, this.#claimFrame >> 2, this.#claimFrameLength);
     this.#claimFrame = -1;
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      counters.messages.incrementOrdered();
+      counters.bytes.addOrdered(this.#claimFrameLength - layout.frameHeaderLength);
+      counters.position.setOrdered(this.#position);
+    }
   }
 
   /** Turns the outstanding claim into padding. */

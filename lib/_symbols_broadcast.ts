@@ -24,4 +24,6 @@ export const broadcastSymbols = {
   zigbolt_broadcast_segment: { args: ["handle"], returns: "pointer" },
   // int32_t zigbolt_broadcast_segment_length(void* handle)
   zigbolt_broadcast_segment_length: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_counter_id(void* handle, int32_t type_id)
+  zigbolt_broadcast_counter_id: { args: ["handle", "i32"], returns: "i32" },
 } as const satisfies Record<string, SymbolDefinition>;

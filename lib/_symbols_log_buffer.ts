@@ -27,4 +27,6 @@ export const logBufferSymbols = {
   zigbolt_log_buffer_segment: { args: ["handle"], returns: "pointer" },
   // int32_t zigbolt_log_buffer_segment_length(void* log)
   zigbolt_log_buffer_segment_length: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_log_buffer_counter_id(void* log, int32_t type_id)
+  zigbolt_log_buffer_counter_id: { args: ["handle", "i32"], returns: "i32" },
 } as const satisfies Record<string, SymbolDefinition>;

@@ -12,6 +12,8 @@ import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_broadcast_layout.ts";
 import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
 import { BroadcastWriter } from "./_broadcast_transmitter.ts";
+import { CounterType } from "./counter_types.ts";
+import { type Counter, CountersFile } from "./counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import {
@@ -80,6 +82,19 @@ class Endpoint {
     this.buffer = this.adapter.view(segment, 0, length);
   }
 
+  /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
+  counters(types: number[]): Counter[] {
+    const ids = types.map((type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type));
+    if (ids.some((id) => id < 0)) return [];
+    const file = CountersFile.processDefault();
+    return ids.map((id) => file.counter(id));
+  }
+
+  counterId(type: number): number | undefined {
+    const id = this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
   transmitterState(): PeerState {
     const state = this.adapter.symbols.zigbolt_broadcast_transmitter_state(this.handle);
     if (state < 0) throw statusError(state, `Cannot query broadcast buffer "${this.name}"`);
@@ -115,7 +130,11 @@ export class BroadcastTransmitter implements Disposable {
     this.name = name;
     this.capacity = this.#endpoint.capacity;
     this.messageLengthMax = this.capacity / 8;
-    this.#writer = new BroadcastWriter(this.#endpoint.buffer, this.capacity);
+    const [messages, bytes] = this.#endpoint.counters([
+      CounterType.BroadcastTransmittedMessages,
+      CounterType.BroadcastTransmittedBytes,
+    ]);
+    this.#writer = new BroadcastWriter(this.#endpoint.buffer, this.capacity, messages && { messages, bytes });
     transmitterBackstop.register(this, handle, this);
   }
 
@@ -160,6 +179,15 @@ export class BroadcastTransmitter implements Disposable {
     const status = this.tryTransmit(msgTypeId, data);
     if (status === Status.Ok) return;
     throw this.#error(status, msgTypeId, data);
+  }
+
+  /**
+   * The id, in the process's counters file, of this transmitter's counter of `type`
+   * (`CounterType.BroadcastTransmittedMessages` or `...Bytes`), or undefined without counters.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
+    return this.#endpoint.counterId(type);
   }
 
   /** Gives back the transmitter role, unmaps, unlinks the name if we created it. */
@@ -213,7 +241,15 @@ export class BroadcastReceiver implements Disposable {
     this.name = name;
     this.capacity = this.#endpoint.capacity;
     try {
-      this.#reader = new BroadcastReader(this.#endpoint.buffer, this.capacity);
+      const [messages, lapped] = this.#endpoint.counters([
+        CounterType.BroadcastReceivedMessages,
+        CounterType.BroadcastLapped,
+      ]);
+      this.#reader = new BroadcastReader(
+        this.#endpoint.buffer,
+        this.capacity,
+        messages && { messages, lapped },
+      );
     } catch (error) {
       close();
       throw this.#corrupt(error);
@@ -260,6 +296,15 @@ export class BroadcastReceiver implements Disposable {
       throw new HandleClosedError(`Cannot query broadcast buffer "${this.name}": it is closed`);
     }
     return this.#endpoint.transmitterState();
+  }
+
+  /**
+   * The id, in the process's counters file, of this receiver's counter of `type`
+   * (`CounterType.BroadcastReceivedMessages` or `...Lapped`), or undefined without counters.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
+    return this.#endpoint.counterId(type);
   }
 
   /** Unmaps the buffer. */

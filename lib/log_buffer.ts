@@ -9,8 +9,16 @@
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_log_buffer_layout.ts";
-import { LogCorruption, type LogFragmentHandler, type LogMessageHandler, LogReader } from "./_log_reader.ts";
-import { claimBackPressure, claimCorrupt, LogWriter } from "./_log_writer.ts";
+import {
+  type ConsumerCounters,
+  LogCorruption,
+  type LogFragmentHandler,
+  type LogMessageHandler,
+  LogReader,
+} from "./_log_reader.ts";
+import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
+import { CounterType } from "./counter_types.ts";
+import { type Counter, CountersFile } from "./counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import {
@@ -383,14 +391,46 @@ export class LogBuffer implements Disposable {
     this.#ensureOpen("write to");
     const role = layout.roleNumbers.writer;
     this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "write to");
-    return this.#writer = new LogWriter(new Int32Array(this.#buffer), this.termLength);
+    const [messages, bytes, backPressure, position] = this.#counters([
+      CounterType.LogWrittenMessages,
+      CounterType.LogWrittenBytes,
+      CounterType.LogBackPressureEvents,
+      CounterType.LogWriterPosition,
+    ]);
+    const counters: WriterCounters | undefined = messages && { messages, bytes, backPressure, position };
+    return this.#writer = new LogWriter(new Int32Array(this.#buffer), this.termLength, counters);
   }
 
   #startReading(): LogReader {
     this.#ensureOpen("poll");
     const role = layout.roleNumbers.consumer;
     this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "poll");
-    return this.#reader = new LogReader(this.#buffer, this.termLength);
+    const [messages, bytes, position] = this.#counters([
+      CounterType.LogReadMessages,
+      CounterType.LogReadBytes,
+      CounterType.LogConsumerPosition,
+    ]);
+    const counters: ConsumerCounters | undefined = messages && { messages, bytes, position };
+    return this.#reader = new LogReader(this.#buffer, this.termLength, counters);
+  }
+
+  /** The counters libzigbolt allocated with a role, which JavaScript updates; [] without. */
+  #counters(types: number[]): Counter[] {
+    const ids = types.map((type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type));
+    if (ids.some((id) => id < 0)) return [];
+    const file = CountersFile.processDefault();
+    return ids.map((id) => file.counter(id));
+  }
+
+  /**
+   * The id, in the process's counters file (`CountersFile.processDefault()`), of this log
+   * buffer's counter of `type` (a `CounterType.Log*`), or undefined if it has none (that role
+   * not taken yet, counters off or full).
+   */
+  counterId(type: number): number | undefined {
+    this.#ensureOpen("read counters of");
+    const id = this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type);
+    return id >= 0 ? id : undefined;
   }
 
   #nativePosition(role: LogRole): number {

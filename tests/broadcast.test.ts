@@ -9,6 +9,8 @@ import {
   BroadcastTransmitter,
   ChannelInUseError,
   CorruptChannelError,
+  CountersFile,
+  CounterType,
   type Fragment,
   HandleClosedError,
   InvalidArgumentError,
@@ -199,4 +201,21 @@ test("broadcast: receive allocates nothing per message", () => {
   const perMessage = (process.memoryUsage().heapUsed - before) / 1_000_000;
   assert.ok(bytes > 0 && receiver.lappedCount === 0);
   assert.ok(perMessage < 8, `heap grew ${perMessage.toFixed(2)} bytes per message`);
+});
+
+test("broadcast: counters show transmitted messages and bytes, received messages and laps", () => {
+  const name = uniqueName("bcast-counters");
+  using transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
+  using receiver = BroadcastReceiver.open({ name });
+  for (let i = 0; i < 5; i++) transmitter.transmit(1, new Uint8Array(10));
+  assert.equal(receiver.receive(() => {}), 5);
+  for (let i = 0; i < 100; i++) transmitter.transmit(1, new Uint8Array(64)); // laps the receiver
+  receiver.receive(() => {});
+  const file = CountersFile.processDefault();
+  const value = (id: number | undefined) => file.counter(id!).get();
+  assert.equal(value(transmitter.counterId(CounterType.BroadcastTransmittedMessages)), 105);
+  assert.equal(value(transmitter.counterId(CounterType.BroadcastTransmittedBytes)), 5 * 10 + 100 * 64);
+  assert.ok(receiver.lappedCount > 0);
+  assert.equal(value(receiver.counterId(CounterType.BroadcastLapped)), receiver.lappedCount);
+  assert.ok(value(receiver.counterId(CounterType.BroadcastReceivedMessages)) > 5);
 });

@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import {
   ChannelInUseError,
   CorruptChannelError,
+  CountersFile,
+  CounterType,
   type Fragment,
   HandleClosedError,
   InvalidArgumentError,
@@ -250,4 +252,27 @@ test("log buffer: pollFragments allocates nothing per message", () => {
   const perMessage = (process.memoryUsage().heapUsed - before) / 1_000_000;
   assert.ok(seen > 0);
   assert.ok(perMessage < 8, `heap grew ${perMessage.toFixed(2)} bytes per message`);
+});
+
+test("log buffer: counters show messages, bytes, back-pressure and positions of both sides", () => {
+  using logs = pair("log-counters");
+  const [writer, reader] = logs;
+  assert.equal(writer.counterId(CounterType.LogWrittenMessages), undefined, "no writer role yet");
+  reader.poll(() => {});
+  for (let i = 0; i < 10; i++) writer.append(new Uint8Array(100), 1);
+  const claim = writer.claim(7, 2)!;
+  claim.commit();
+  writer.claim(50, 3)!.abort(); // an aborted claim counts nothing
+  while (writer.tryAppend(new Uint8Array(1000), 4) === Status.Ok);
+  assert.equal(reader.poll(() => {}, 11), 11);
+  const file = CountersFile.processDefault();
+  const value = (log: LogBuffer, type: number) => file.counter(log.counterId(type)!).get();
+  const written = value(writer, CounterType.LogWrittenMessages);
+  assert.ok(written >= 12, `written ${written}`);
+  assert.equal(value(writer, CounterType.LogWrittenBytes), 10 * 100 + 7 + (written - 11) * 1000);
+  assert.ok(value(writer, CounterType.LogBackPressureEvents) >= 1);
+  assert.equal(value(writer, CounterType.LogWriterPosition), writer.writerPosition);
+  assert.equal(value(reader, CounterType.LogReadMessages), 11);
+  assert.equal(value(reader, CounterType.LogReadBytes), 10 * 100 + 7);
+  assert.equal(value(reader, CounterType.LogConsumerPosition), reader.position);
 });

@@ -154,7 +154,18 @@ enum zigbolt_counter_type {
     ZIGBOLT_COUNTER_TYPE_IPC_PUBLISHER_POSITION = 4,
     ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_MESSAGES = 5,
     ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_BYTES = 6,
-    ZIGBOLT_COUNTER_TYPE_IPC_SUBSCRIBER_POSITION = 7
+    ZIGBOLT_COUNTER_TYPE_IPC_SUBSCRIBER_POSITION = 7,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITTEN_MESSAGES = 30,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITTEN_BYTES = 31,
+    ZIGBOLT_COUNTER_TYPE_LOG_BACK_PRESSURE_EVENTS = 32,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITER_POSITION = 33,
+    ZIGBOLT_COUNTER_TYPE_LOG_READ_MESSAGES = 34,
+    ZIGBOLT_COUNTER_TYPE_LOG_READ_BYTES = 35,
+    ZIGBOLT_COUNTER_TYPE_LOG_CONSUMER_POSITION = 36,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_TRANSMITTED_MESSAGES = 40,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_TRANSMITTED_BYTES = 41,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_RECEIVED_MESSAGES = 42,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_LAPPED = 43
 };
 
 /* Opens a counters file, creating it (room for counters_max counters, 0 = 4096) if missing.
@@ -226,6 +237,9 @@ int32_t zigbolt_log_buffer_term_length(void* log);
 /* The mapped segment (4096 + 3 * term_length bytes), valid until the handle is closed. */
 void* zigbolt_log_buffer_segment(void* log);
 int32_t zigbolt_log_buffer_segment_length(void* log);
+/* The counters-file id of this handle's counter of ZIGBOLT_COUNTER_TYPE_LOG_* (writer counters
+ * once it writes, consumer counters once it polls), or a negative status (COUNTERS_FULL). */
+int32_t zigbolt_log_buffer_counter_id(void* log, int32_t type_id);
 
 /* (end of log buffer) */
 
@@ -257,6 +271,9 @@ int32_t zigbolt_broadcast_transmitter_state(void* handle);
 int32_t zigbolt_broadcast_capacity(void* handle);
 void* zigbolt_broadcast_segment(void* handle);
 int32_t zigbolt_broadcast_segment_length(void* handle);
+/* The counters-file id of the handle's counter of ZIGBOLT_COUNTER_TYPE_BROADCAST_*
+ * (transmitted messages and bytes; received messages and lapped count), or a negative status. */
+int32_t zigbolt_broadcast_counter_id(void* handle, int32_t type_id);
 
 /* (end of broadcast) */
 

@@ -17,7 +17,24 @@ const shm = @import("../platform/shm.zig");
 const named_segment = @import("../segment/named_segment.zig");
 const NamedSegment = named_segment.NamedSegment;
 const Error = @import("../status.zig").Error;
+const counters = @import("../counters/process_default.zig");
+const counter_set = @import("../counters/counter_set.zig");
+const Counter = @import("../counters/counter.zig").Counter;
+const TypeId = @import("../counters/types.zig").TypeId;
 const assert = std.debug.assert;
+
+/// What each side counts (docs/counters.md), in this order: lib/broadcast.ts updates the
+/// same counters from JavaScript.
+pub const transmitter_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .broadcast_transmitted_messages, .what = "broadcast transmitted messages" },
+    .{ .type_id = .broadcast_transmitted_bytes, .what = "broadcast transmitted bytes" },
+};
+pub const receiver_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .broadcast_received_messages, .what = "broadcast received messages" },
+    .{ .type_id = .broadcast_lapped, .what = "broadcast receiver lapped" },
+};
+const TransmitterCounters = [transmitter_counter_specs.len]Counter;
+const ReceiverCounters = [receiver_counter_specs.len]Counter;
 
 pub const PeerState = peer.PeerState;
 
@@ -26,10 +43,13 @@ pub const CreateOptions = struct {
     memory: shm.MemoryOptions = .{},
     /// Replace a broadcast buffer of the same name even if a live process uses it.
     replace: bool = false,
+    /// Where the transmitter's counters go (docs/counters.md).
+    counters: counters.Attach = .process_default,
 };
 
 pub const OpenOptions = struct {
     memory: shm.MemoryOptions = .{},
+    counters: counters.Attach = .process_default,
 };
 
 /// Opens the segment and checks the metadata a hostile or broken process could have changed.
@@ -65,6 +85,7 @@ pub const Transmitter = struct {
     /// left, so records its half-done write damaged are never taken for whole.
     intent_floor: u64,
     holds_role: bool = false,
+    counters: ?TransmitterCounters = null,
 
     pub fn create(name: []const u8, options: CreateOptions) Error!Transmitter {
         if (!layout.capacityValid(options.capacity)) return error.InvalidCapacity;
@@ -79,17 +100,17 @@ pub const Transmitter = struct {
             inUse,
         );
         errdefer segment.close();
-        return start(segment);
+        return start(segment, options.counters);
     }
 
     /// Becomes the transmitter of an existing buffer (PublisherExists while another lives).
     pub fn open(name: []const u8, options: OpenOptions) Error!Transmitter {
         var segment = try openSegment(name, options.memory);
         errdefer segment.close();
-        return start(segment);
+        return start(segment, options.counters);
     }
 
-    fn start(segment: NamedSegment) Error!Transmitter {
+    fn start(segment: NamedSegment, attach: counters.Attach) Error!Transmitter {
         const metadata: *layout.Metadata = @ptrCast(segment.memory.ptr);
         peer.claim(&metadata.transmitter_owner, segment.owner_word) catch return error.PublisherExists;
         errdefer peer.release(&metadata.transmitter_owner, segment.owner_word);
@@ -109,6 +130,7 @@ pub const Transmitter = struct {
             .tail = tail,
             .intent_floor = intent,
             .holds_role = true,
+            .counters = counter_set.allocate(transmitter_counter_specs.len, attach.resolve(), &transmitter_counter_specs, segment.name.slice()),
         };
     }
 
@@ -128,6 +150,7 @@ pub const Transmitter = struct {
     }
 
     pub fn close(self: *Transmitter) void {
+        if (self.counters) |set| counter_set.free(set);
         if (self.holds_role) peer.release(&self.metadata.transmitter_owner, self.segment.owner_word);
         self.segment.close();
         self.* = undefined;
@@ -164,6 +187,16 @@ pub const Transmitter = struct {
         @atomicStore(u64, &metadata.latest, tail, .release);
         @atomicStore(u64, &metadata.tail, tail + aligned, .release);
         self.tail = tail + aligned;
+        if (self.counters) |*set| {
+            set[0].incrementOrdered();
+            set[1].addOrdered(payload_length);
+        }
+    }
+
+    /// The counters-file id of this transmitter's counter of `type_id`, if it has one.
+    pub fn counterId(self: *const Transmitter, type_id: TypeId) ?u32 {
+        const set = self.counters orelse return null;
+        return counter_set.idOf(set, transmitter_counter_specs, type_id);
     }
 
     fn signalIntent(self: *Transmitter, intent: u64) void {
@@ -312,15 +345,30 @@ pub const CopyReceiver = struct {
     receiver: Receiver,
     scratch: []align(8) u8,
     allocator: std.mem.Allocator,
+    counters: ?ReceiverCounters,
+    /// The lapped count last written to the counter.
+    lapped_reported: u64 = 0,
 
     pub fn open(allocator: std.mem.Allocator, name: []const u8, options: OpenOptions) Error!CopyReceiver {
         var receiver = try Receiver.open(name, options);
         errdefer receiver.close();
         const scratch = allocator.alignedAlloc(u8, .@"8", receiver.message_length_max) catch return error.OutOfMemory;
-        return .{ .receiver = receiver, .scratch = scratch, .allocator = allocator };
+        return .{
+            .receiver = receiver,
+            .scratch = scratch,
+            .allocator = allocator,
+            .counters = counter_set.allocate(receiver_counter_specs.len, options.counters.resolve(), &receiver_counter_specs, receiver.segment.name.slice()),
+        };
+    }
+
+    /// The counters-file id of this receiver's counter of `type_id`, if it has one.
+    pub fn counterId(self: *const CopyReceiver, type_id: TypeId) ?u32 {
+        const set = self.counters orelse return null;
+        return counter_set.idOf(set, receiver_counter_specs, type_id);
     }
 
     pub fn close(self: *CopyReceiver) void {
+        if (self.counters) |set| counter_set.free(set);
         self.allocator.free(self.scratch);
         self.receiver.close();
         self.* = undefined;
@@ -356,6 +404,13 @@ pub const CopyReceiver = struct {
             }
             on_message(context, msg_type_id, self.scratch[0..bytes.len]);
             count += 1;
+        }
+        if (self.counters) |*set| {
+            if (count != 0) set[0].addOrdered(count);
+            if (self.lapped_reported != r.lapped_count) {
+                self.lapped_reported = r.lapped_count;
+                set[1].set(@intCast(r.lapped_count));
+            }
         }
         return count;
     }

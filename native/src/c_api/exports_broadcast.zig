@@ -167,6 +167,22 @@ pub export fn zigbolt_broadcast_segment_length(handle: ?*anyopaque) callconv(.c)
     return @intCast(memory.len);
 }
 
+/// The counters-file id of a transmitter's or receiver's counter of `type_id`
+/// (ZIGBOLT_COUNTER_TYPE_BROADCAST_*), or a negative status (COUNTERS_FULL: no such counter).
+pub export fn zigbolt_broadcast_counter_id(handle: ?*anyopaque, type_id: i32) callconv(.c) i32 {
+    return common.countOrStatus(counterId(handle, type_id));
+}
+
+fn counterId(handle: ?*anyopaque, type_id: i32) Error!u32 {
+    if (type_id < 40 or type_id > 49) return error.InvalidArgument;
+    const type_enum: zigbolt.counters.types.TypeId = @enumFromInt(type_id);
+    if (handles.resolve(Transmitter, .broadcast_transmitter, handle)) |transmitter| {
+        return transmitter.counterId(type_enum) orelse error.CountersFull;
+    } else |err| if (err != error.WrongHandleKind) return err;
+    const receiver = try handles.resolve(CopyReceiver, .broadcast_receiver, handle);
+    return receiver.counterId(type_enum) orelse error.CountersFull;
+}
+
 fn segmentOf(handle: ?*anyopaque) Error![]u8 {
     if (handles.resolve(Transmitter, .broadcast_transmitter, handle)) |transmitter| {
         return transmitter.segment.memory;

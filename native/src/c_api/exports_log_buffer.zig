@@ -181,6 +181,19 @@ pub export fn zigbolt_log_buffer_segment_length(log: ?*anyopaque) callconv(.c) i
     return @intCast(object.segment.memory.len);
 }
 
+/// The counters-file id of the log buffer's counter of `type_id`
+/// (ZIGBOLT_COUNTER_TYPE_LOG_*), or a negative status: COUNTERS_FULL when it has no such
+/// counter (counters off or full, or that role not taken by this handle).
+pub export fn zigbolt_log_buffer_counter_id(log: ?*anyopaque, type_id: i32) callconv(.c) i32 {
+    return common.countOrStatus(counterId(log, type_id));
+}
+
+fn counterId(log: ?*anyopaque, type_id: i32) Error!u32 {
+    const object = try resolve(log);
+    if (type_id < 30 or type_id > 39) return error.InvalidArgument;
+    return object.counterId(@enumFromInt(type_id)) orelse error.CountersFull;
+}
+
 fn roleOf(role: u32) Error!zigbolt.log_buffer.Role {
     return std.meta.intToEnum(zigbolt.log_buffer.Role, role) catch error.InvalidArgument;
 }

@@ -20,7 +20,28 @@ const shm = @import("../platform/shm.zig");
 const named_segment = @import("../segment/named_segment.zig");
 const NamedSegment = named_segment.NamedSegment;
 const Error = @import("../status.zig").Error;
+const counters = @import("../counters/process_default.zig");
+const counter_set = @import("../counters/counter_set.zig");
+const Counter = @import("../counters/counter.zig").Counter;
+const CountersFile = @import("../counters/counters_file.zig").CountersFile;
+const TypeId = @import("../counters/types.zig").TypeId;
 const assert = std.debug.assert;
+
+/// What each side counts (docs/counters.md), in this order: lib/log_buffer.ts updates the
+/// same counters from JavaScript.
+pub const writer_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .log_written_messages, .what = "log buffer written messages" },
+    .{ .type_id = .log_written_bytes, .what = "log buffer written bytes" },
+    .{ .type_id = .log_back_pressure_events, .what = "log buffer back-pressured claims" },
+    .{ .type_id = .log_writer_position, .what = "log buffer writer position" },
+};
+pub const consumer_counter_specs = [_]counter_set.Spec{
+    .{ .type_id = .log_read_messages, .what = "log buffer read messages" },
+    .{ .type_id = .log_read_bytes, .what = "log buffer read bytes" },
+    .{ .type_id = .log_consumer_position, .what = "log buffer consumer position" },
+};
+const WriterCounters = [writer_counter_specs.len]Counter;
+const ConsumerCounters = [consumer_counter_specs.len]Counter;
 
 pub const Role = layout.Role;
 pub const PeerState = peer.PeerState;
@@ -31,10 +52,13 @@ pub const CreateOptions = struct {
     memory: shm.MemoryOptions = .{},
     /// Replace a log buffer of the same name even if a live process uses it.
     replace: bool = false,
+    /// Where the writer's and consumer's counters go (docs/counters.md).
+    counters: counters.Attach = .process_default,
 };
 
 pub const OpenOptions = struct {
     memory: shm.MemoryOptions = .{},
+    counters: counters.Attach = .process_default,
 };
 
 /// A frame claimed by the writer: fill `payload`, then `commit` or `abort` it. One at a time.
@@ -78,6 +102,9 @@ pub const LogBuffer = struct {
     holds_consumer: bool = false,
     writer: Writer = .{},
     consumer: Consumer = .{},
+    counters_file: ?*const CountersFile,
+    writer_counters: ?WriterCounters = null,
+    consumer_counters: ?ConsumerCounters = null,
 
     /// Back-pressured claims (or stalled polls) between two checks of whether the other side
     /// has died: the check reads /proc and costs microseconds.
@@ -96,7 +123,7 @@ pub const LogBuffer = struct {
             initMetadata,
             inUse,
         );
-        return init(segment);
+        return init(segment, options.counters.resolve());
     }
 
     pub fn open(name: []const u8, options: OpenOptions) Error!LogBuffer {
@@ -109,7 +136,7 @@ pub const LogBuffer = struct {
             return error.CorruptChannel;
         }
         if (segment.memory.len != layout.segmentLength(term_length)) return error.CorruptChannel;
-        return init(segment);
+        return init(segment, options.counters.resolve());
     }
 
     /// Gives back the roles this handle holds, unlinks the name if we created it, unmaps.
@@ -118,11 +145,13 @@ pub const LogBuffer = struct {
         if (self.writer.claim_frame != null) self.abortOutstanding();
         if (self.holds_writer) peer.release(&self.metadata.writer.owner, self.owner_word);
         if (self.holds_consumer) peer.release(&self.metadata.consumer.owner, self.owner_word);
+        if (self.writer_counters) |set| counter_set.free(set);
+        if (self.consumer_counters) |set| counter_set.free(set);
         self.segment.close();
         self.* = undefined;
     }
 
-    fn init(segment: NamedSegment) LogBuffer {
+    fn init(segment: NamedSegment, counters_file: ?*const CountersFile) LogBuffer {
         const metadata: *layout.Metadata = @ptrCast(segment.memory.ptr);
         const term_length = metadata.term_length;
         assert(layout.termLengthValid(term_length));
@@ -133,6 +162,7 @@ pub const LogBuffer = struct {
             .term_length_shift = @intCast(std.math.log2_int(u32, term_length)),
             .initial_term_id = metadata.initial_term_id,
             .owner_word = segment.owner_word,
+            .counters_file = counters_file,
         };
     }
 
@@ -170,6 +200,8 @@ pub const LogBuffer = struct {
                 errdefer peer.release(&self.metadata.writer.owner, self.owner_word);
                 try self.loadWriter();
                 self.holds_writer = true;
+                self.writer_counters = counter_set.allocate(writer_counter_specs.len, self.counters_file, &writer_counter_specs, self.segment.name.slice());
+                if (self.writer_counters) |*set| set[3].set(@intCast(self.writer.position));
             },
             .consumer => {
                 if (self.holds_consumer) return;
@@ -177,8 +209,21 @@ pub const LogBuffer = struct {
                 errdefer peer.release(&self.metadata.consumer.owner, self.owner_word);
                 try self.loadConsumer();
                 self.holds_consumer = true;
+                self.consumer_counters = counter_set.allocate(consumer_counter_specs.len, self.counters_file, &consumer_counter_specs, self.segment.name.slice());
+                if (self.consumer_counters) |*set| set[2].set(@intCast(self.consumer.position));
             },
         }
+    }
+
+    /// The counters-file id of this log buffer's counter of `type_id`, if it has one.
+    pub fn counterId(self: *const LogBuffer, type_id: TypeId) ?u32 {
+        if (self.writer_counters) |set| {
+            if (counter_set.idOf(set, writer_counter_specs, type_id)) |id| return id;
+        }
+        if (self.consumer_counters) |set| {
+            if (counter_set.idOf(set, consumer_counter_specs, type_id)) |id| return id;
+        }
+        return null;
     }
 
     pub fn peerState(self: *const LogBuffer, role: Role) PeerState {
@@ -318,6 +363,11 @@ pub const LogBuffer = struct {
         // release: the payload written into the claim is visible with the length.
         @atomicStore(i32, &frame.frame_length, self.writer.claim_frame_length, .release);
         self.writer.claim_frame = null;
+        if (self.writer_counters) |*set| {
+            set[0].incrementOrdered();
+            set[1].addOrdered(self.writer.claim_frame_length - layout.frame_header_length);
+            set[3].set(@intCast(self.writer.position));
+        }
     }
 
     /// Turns the claimed frame into padding: the consumer skips it.
@@ -397,6 +447,7 @@ pub const LogBuffer = struct {
     /// null (back-pressure), or PeerDead once the consumer is found dead (checked now and then).
     fn backPressured(self: *LogBuffer) Error!?Claim {
         self.writer.back_pressure_streak +%= 1;
+        if (self.writer_counters) |*set| set[2].incrementOrdered();
         if (self.writer.back_pressure_streak % liveness_check_period == 0 and self.peerState(.consumer) == .dead) {
             return error.PeerDead;
         }
@@ -422,10 +473,16 @@ pub const LogBuffer = struct {
         }
         const start = c.position;
         var count: u32 = 0;
-        const end = self.scan(context, on_message, limit, &count);
+        var payload_bytes: u64 = 0;
+        const end = self.scan(context, on_message, limit, &count, &payload_bytes);
         if (c.position != start) {
             // release: we are done with every byte below the new position.
             @atomicStore(u64, &self.metadata.consumer_position, c.position, .release);
+            if (self.consumer_counters) |*set| {
+                set[0].addOrdered(count);
+                set[1].addOrdered(@intCast(payload_bytes));
+                set[2].set(@intCast(c.position));
+            }
         }
         if ((end catch .caught_up) == .stalled and count == 0) {
             c.stall_streak +%= 1;
@@ -443,6 +500,7 @@ pub const LogBuffer = struct {
         comptime on_message: fn (@TypeOf(context), []const u8, i32) void,
         limit: u32,
         count: *u32,
+        payload_bytes: *u64,
     ) Error!ScanEnd {
         const c = &self.consumer;
         while (count.* < limit) {
@@ -476,6 +534,7 @@ pub const LogBuffer = struct {
                         const payload_length: u32 = @intCast(frame_length - layout.frame_header_length);
                         on_message(context, bytes[layout.frame_header_length..][0..payload_length], frame.msg_type_id);
                         count.* += 1;
+                        payload_bytes.* += payload_length;
                     },
                     layout.frame_type_padding => {},
                     else => return error.CorruptChannel,
