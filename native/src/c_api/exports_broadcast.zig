@@ -190,3 +190,51 @@ fn segmentOf(handle: ?*anyopaque) Error![]u8 {
     const receiver = try handles.resolve(CopyReceiver, .broadcast_receiver, handle);
     return receiver.receiver.segment.memory;
 }
+
+const testing = std.testing;
+
+const Collected = struct {
+    count: u32 = 0,
+    last_type: i32 = -1,
+
+    fn onMessage(clientd: ?*anyopaque, data: [*]const u8, length: u32, msg_type_id: i32) callconv(.c) void {
+        const self: *Collected = @ptrCast(@alignCast(clientd.?));
+        self.count += 1;
+        self.last_type = msg_type_id;
+        _ = data;
+        _ = length;
+    }
+};
+
+test "C ABI: transmit, receive with a callback, lapped count, bad input as status codes" {
+    const transmitter = zigbolt_broadcast_transmitter_create_ex("/zigbolt-test-cabi-bcast", 1024, 0).?;
+    defer _ = zigbolt_broadcast_transmitter_close(transmitter);
+    const receiver = zigbolt_broadcast_receiver_open_ex("/zigbolt-test-cabi-bcast", 0).?;
+    defer _ = zigbolt_broadcast_receiver_close(receiver);
+    try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_transmit(transmitter, 3, "abc", 3));
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(i32, 1), zigbolt_broadcast_receive(receiver, Collected.onMessage, &collected, 10));
+    try testing.expectEqual(@as(i32, 3), collected.last_type);
+    var big: [200]u8 = @splat(1);
+    for (0..100) |_| try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_transmit(transmitter, 4, &big, 64));
+    _ = zigbolt_broadcast_receive(receiver, Collected.onMessage, &collected, 1000);
+    try testing.expect(zigbolt_broadcast_receiver_lapped_count(receiver) > 0);
+    try testing.expectEqual(@as(i32, 1024), zigbolt_broadcast_capacity(receiver));
+    try testing.expectEqual(@as(i32, 1), zigbolt_broadcast_transmitter_state(receiver));
+
+    const status = struct {
+        fn of(s: Status) i32 {
+            return @intFromEnum(s);
+        }
+    }.of;
+    try testing.expectEqual(status(.message_too_large), zigbolt_broadcast_transmit(transmitter, 1, &big, 200));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_transmit(transmitter, -1, &big, 1));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_transmit(transmitter, 1, null, 1));
+    try testing.expectEqual(status(.wrong_handle_kind), zigbolt_broadcast_transmit(receiver, 1, &big, 1));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_receive(receiver, null, null, 1));
+    try testing.expectEqual(status(.invalid_handle), zigbolt_broadcast_capacity(null));
+    try testing.expect(zigbolt_broadcast_transmitter_create_ex("/zigbolt-test-cabi-bcast2", 1000, 0) == null);
+    try testing.expectEqual(status(.invalid_capacity), @intFromEnum(common.lastStatus()));
+    try testing.expect(zigbolt_broadcast_transmitter_open_ex("/zigbolt-test-cabi-bcast", 0) == null);
+    try testing.expectEqual(status(.publisher_exists), @intFromEnum(common.lastStatus()));
+}

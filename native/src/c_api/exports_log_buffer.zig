@@ -197,3 +197,66 @@ fn counterId(log: ?*anyopaque, type_id: i32) Error!u32 {
 fn roleOf(role: u32) Error!zigbolt.log_buffer.Role {
     return std.meta.intToEnum(zigbolt.log_buffer.Role, role) catch error.InvalidArgument;
 }
+
+const testing = std.testing;
+
+const Collected = struct {
+    count: u32 = 0,
+    last_type: i32 = 0,
+    bytes: u64 = 0,
+
+    fn onMessage(clientd: ?*anyopaque, data: [*]const u8, length: u32, msg_type_id: i32) callconv(.c) void {
+        const self: *Collected = @ptrCast(@alignCast(clientd.?));
+        self.count += 1;
+        self.last_type = msg_type_id;
+        self.bytes += length;
+        _ = data;
+    }
+};
+
+fn statusOfInt(status: Status) i32 {
+    return @intFromEnum(status);
+}
+
+test "C ABI: a claim is written in place at the returned offset, committed, and polled" {
+    const log = zigbolt_log_buffer_create_ex("/zigbolt-test-cabi-log", 4096, 0).?;
+    defer _ = zigbolt_log_buffer_close(log);
+    const reader = zigbolt_log_buffer_open_ex("/zigbolt-test-cabi-log", 0).?;
+    defer _ = zigbolt_log_buffer_close(reader);
+    const offset = zigbolt_log_buffer_claim(log, 12, 5);
+    try testing.expect(offset >= 0);
+    const base: [*]u8 = @ptrCast(zigbolt_log_buffer_segment(log).?);
+    @memcpy(base[@intCast(offset)..][0..12], "hello, world");
+    try testing.expectEqual(statusOfInt(.invalid_argument), zigbolt_log_buffer_commit(log, offset + 16));
+    try testing.expectEqual(@as(i32, 0), zigbolt_log_buffer_commit(log, offset));
+    try testing.expectEqual(@as(i32, 0), zigbolt_log_buffer_append(log, "abc", 3, 6));
+    const aborted = zigbolt_log_buffer_claim(log, 100, 7);
+    try testing.expectEqual(@as(i32, 0), zigbolt_log_buffer_abort(log, aborted));
+    var collected: Collected = .{};
+    try testing.expectEqual(@as(i32, 2), zigbolt_log_buffer_poll(reader, Collected.onMessage, &collected, 10));
+    try testing.expectEqual(@as(i32, 6), collected.last_type);
+    try testing.expectEqual(@as(u64, 15), collected.bytes);
+    try testing.expectEqual(zigbolt_log_buffer_position(log, 0), zigbolt_log_buffer_position(reader, 1));
+    try testing.expectEqual(@as(i32, 1), zigbolt_log_buffer_peer_state(reader, 0));
+    try testing.expectEqual(@as(i32, 4096 + 3 * 4096), zigbolt_log_buffer_segment_length(log));
+}
+
+test "C ABI: bad handles, roles, sizes and arguments are status codes, never crashes" {
+    try testing.expectEqual(statusOfInt(.invalid_handle), zigbolt_log_buffer_claim(null, 1, 1));
+    try testing.expectEqual(statusOfInt(.invalid_handle), zigbolt_log_buffer_close(@ptrFromInt(0x1234)));
+    try testing.expect(zigbolt_log_buffer_create_ex("/zigbolt-test-cabi-bad", 5000, 0) == null);
+    try testing.expectEqual(statusOfInt(.invalid_term_length), @intFromEnum(common.lastStatus()));
+    try testing.expect(zigbolt_log_buffer_create_ex(null, 4096, 0) == null);
+    try testing.expect(zigbolt_log_buffer_open_ex("/zigbolt-test-cabi-none", 0) == null);
+    try testing.expectEqual(statusOfInt(.no_such_channel), @intFromEnum(common.lastStatus()));
+    const log = zigbolt_log_buffer_create_ex("/zigbolt-test-cabi-bad", 4096, 0).?;
+    try testing.expectEqual(statusOfInt(.message_too_large), zigbolt_log_buffer_claim(log, 4096, 1));
+    try testing.expectEqual(statusOfInt(.invalid_argument), zigbolt_log_buffer_append(log, null, 4, 1));
+    try testing.expectEqual(statusOfInt(.invalid_argument), zigbolt_log_buffer_poll(log, null, null, 1));
+    try testing.expectEqual(statusOfInt(.invalid_argument), zigbolt_log_buffer_take_role(log, 9));
+    try testing.expectEqual(statusOfInt(.invalid_argument), zigbolt_log_buffer_commit(log, 0));
+    try testing.expectEqual(@as(i32, 0), zigbolt_log_buffer_close(log));
+    try testing.expectEqual(statusOfInt(.handle_closed), zigbolt_log_buffer_close(log));
+    try testing.expectEqual(statusOfInt(.handle_closed), zigbolt_log_buffer_append(log, "x", 1, 1));
+    try testing.expect(zigbolt_log_buffer_segment(log) == null);
+}
