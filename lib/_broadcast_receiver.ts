@@ -45,7 +45,8 @@ export class BroadcastReader {
     this.#words = new Int32Array(buffer);
     this.#capacity = capacity;
     this.#mask = capacity - 1;
-    this.#messageLengthMax = this.#words[layout.messageLengthMaxWord];
+    // From the capacity libzigbolt checked, not from shared memory someone could change.
+    this.#messageLengthMax = capacity / 8;
     const scratch = new ArrayBuffer((this.#messageLengthMax + 7) & ~7);
     this.#scratchWords = new Int32Array(scratch);
     this.#fragment.bytes = new Uint8Array(scratch);
