@@ -66,6 +66,9 @@ export class BroadcastReader {
     let count = 0;
     let overrun = 0;
     while (count < limit && overrun < resyncAttemptsMax) {
+      if ((this.#nextRecord & (layout.recordAlignment - 1)) !== 0) {
+        throw new BroadcastCorruption(`latest position ${this.#nextRecord} is not 8-aligned`);
+      }
       if (this.#nextRecord >= tail) {
         // A lap may have moved us past the tail we loaded: look again before judging.
         tail = this.#loadTail();
@@ -79,7 +82,8 @@ export class BroadcastReader {
       const header = (layout.metadataLength + ((cursor >>> 0) & this.#mask)) >> 2;
       const length = this.#length;
       const msgTypeId = this.#msgTypeId;
-      // Copy word by word (the record is 8-aligned and padded to 8): no view object per message.
+      // Copy word by word (the record is 8-aligned and padded to 8): no view object per
+      // message. The validation below covers the header #find read, too.
       const scratch = this.#scratchWords;
       const wordCount = (length + 3) >> 2;
       const first = header + 2;
@@ -109,15 +113,26 @@ export class BroadcastReader {
   /**
    * Moves to the next record below `tail`: its position, -1 if we were lapped again and
    * again (counted; try again later), -2 if there is none after all (padding up to the tail).
+   * A data record is returned before it is validated: receive validates after its copy, which
+   * covers the header too. Padding and implausible headers decide where we go next, so they
+   * are validated first.
    */
   #find(tail: number): number {
     const words = this.#words;
+    const capacity = this.#capacity;
     let cursor = this.#nextRecord;
     for (let attempt = 0; attempt < resyncAttemptsMax; attempt++) {
       const offset = (cursor >>> 0) & this.#mask;
       const header = (layout.metadataLength + offset) >> 2;
       const length = words[header];
       const msgTypeId = words[header + 1];
+      const fits = length >= layout.recordHeaderLength && length <= capacity - offset;
+      if (fits && msgTypeId >= 0 && length - layout.recordHeaderLength <= this.#messageLengthMax) {
+        this.#nextRecord = cursor + ((length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1));
+        this.#length = length - layout.recordHeaderLength;
+        this.#msgTypeId = msgTypeId;
+        return cursor;
+      }
       if (!this.#valid(cursor)) {
         this.lappedCount++;
         cursor = loadCounter(words, layout.latestWord);
@@ -133,28 +148,17 @@ export class BroadcastReader {
         }
         continue;
       }
-      // Not overwritten and below the tail: the header is what the transmitter wrote.
+      // Not overwritten, below the tail: the header is what the transmitter wrote.
       const aligned = (length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1);
-      if (length < layout.recordHeaderLength || length > this.#capacity - offset) {
-        throw new BroadcastCorruption(`record of ${length} bytes at offset ${offset}`);
-      }
-      if (msgTypeId === layout.paddingMsgTypeId) {
-        if (offset + aligned !== this.#capacity) throw new BroadcastCorruption(`padding at offset ${offset}`);
-        cursor += aligned;
-        if (cursor === tail) {
-          this.#nextRecord = cursor;
-          return -2;
-        }
-        if (cursor > tail) throw new BroadcastCorruption(`padding runs past the tail ${tail}`);
-        continue;
-      }
-      if (msgTypeId < 0 || length - layout.recordHeaderLength > this.#messageLengthMax) {
+      if (!fits || msgTypeId !== layout.paddingMsgTypeId || offset + aligned !== capacity) {
         throw new BroadcastCorruption(`record of ${length} bytes, type ${msgTypeId}, at offset ${offset}`);
       }
-      this.#nextRecord = cursor + aligned;
-      this.#length = length - layout.recordHeaderLength;
-      this.#msgTypeId = msgTypeId;
-      return cursor;
+      cursor += aligned;
+      if (cursor === tail) {
+        this.#nextRecord = cursor;
+        return -2;
+      }
+      if (cursor > tail) throw new BroadcastCorruption(`padding runs past the tail ${tail}`);
     }
     this.#nextRecord = cursor;
     return -1;
@@ -170,8 +174,8 @@ export class BroadcastReader {
   /** The copy was overwritten while we made it: count it and resume at the latest record. */
   #lapped(): void {
     this.lappedCount++;
-    const latest = loadCounter(this.#words, layout.latestWord);
-    if (latest > this.#nextRecord) this.#nextRecord = latest;
+    // A garbage latest is caught by the next receive's checks.
+    this.#nextRecord = loadCounter(this.#words, layout.latestWord);
   }
 
   #loadTail(): number {

@@ -228,7 +228,7 @@ pub const Receiver = struct {
     lapped_count: u64 = 0,
 
     /// Attempts to land on an intact record while the transmitter keeps lapping us.
-    const resync_attempts_max = 16;
+    pub const resync_attempts_max = 16;
 
     /// Joins an existing buffer at its latest record.
     pub fn open(name: []const u8, options: OpenOptions) Error!Receiver {
@@ -258,8 +258,10 @@ pub const Receiver = struct {
         return peer.state(&self.metadata.transmitter_owner);
     }
 
-    /// Moves to the next record: false when there is none yet. Counts a lap and jumps to
-    /// the latest record when the next one was overwritten.
+    /// Moves to the next record: false when there is none yet. A data record is handed out
+    /// before it is validated (the caller reads it, then calls `validate`, which covers its
+    /// header too; on failure `resync`); padding and implausible headers decide where we go
+    /// next, so they are validated first, and a lap found there is counted here.
     pub fn receiveNext(self: *Receiver) Error!bool {
         const metadata = self.metadata;
         // acquire: every record below this tail is whole.
@@ -267,13 +269,22 @@ pub const Receiver = struct {
         if (tail % layout.record_alignment != 0 or tail > layout.position_max) return error.CorruptChannel;
         var cursor = self.next_record;
         if (tail == cursor) return false;
-        if (tail < cursor) return error.CorruptChannel;
+        if (tail < cursor or cursor % layout.record_alignment != 0) return error.CorruptChannel;
         var attempts: u32 = 0;
         while (attempts < resync_attempts_max) : (attempts += 1) {
             const offset: u32 = @intCast(cursor & (self.capacity - 1));
             const header: *const layout.RecordHeader = @ptrCast(@alignCast(self.records + offset));
             const length = @atomicLoad(i32, &header.length, .monotonic);
             const msg_type_id = @atomicLoad(i32, &header.msg_type_id, .monotonic);
+            const fits = length >= layout.record_header_length and
+                @as(u32, @intCast(length)) <= self.capacity - offset;
+            const aligned = if (fits) std.mem.alignForward(u32, @intCast(length), layout.record_alignment) else 0;
+            if (fits and msg_type_id >= 0 and length - layout.record_header_length <= self.message_length_max) {
+                self.cursor = cursor;
+                self.record_offset = offset;
+                self.next_record = cursor + aligned;
+                return true;
+            }
             if (!self.validateAt(cursor)) {
                 self.lapped_count += 1;
                 // acquire: the record at latest is whole (it was written before latest).
@@ -286,26 +297,22 @@ pub const Receiver = struct {
                 continue;
             }
             // Not overwritten, below the tail: the header is what the transmitter wrote.
-            if (length < layout.record_header_length) return error.CorruptChannel;
-            const aligned = std.mem.alignForward(u32, @intCast(length), layout.record_alignment);
-            if (aligned > self.capacity - offset) return error.CorruptChannel;
-            if (msg_type_id == layout.padding_msg_type_id) {
-                if (offset + aligned != self.capacity) return error.CorruptChannel;
-                cursor += aligned;
-                if (cursor == tail) break;
-                if (cursor > tail) return error.CorruptChannel;
-                continue;
-            }
-            if (msg_type_id < 0 or length - layout.record_header_length > self.message_length_max) {
+            if (!fits or msg_type_id != layout.padding_msg_type_id or offset + aligned != self.capacity) {
                 return error.CorruptChannel;
             }
-            self.cursor = cursor;
-            self.record_offset = offset;
-            self.next_record = cursor + aligned;
-            return true;
+            cursor += aligned;
+            if (cursor == tail) break;
+            if (cursor > tail) return error.CorruptChannel;
         }
         self.next_record = cursor;
         return false;
+    }
+
+    /// After a failed `validate`: counts the lap and moves to the latest record.
+    pub fn resync(self: *Receiver) void {
+        self.lapped_count += 1;
+        // acquire: the record at latest is whole. A garbage value is caught by receiveNext.
+        self.next_record = @atomicLoad(u64, &self.metadata.latest, .acquire);
     }
 
     /// The record `receiveNext` found (check with `validate` after reading it).
@@ -388,18 +395,22 @@ pub const CopyReceiver = struct {
     ) Error!u32 {
         const r = &self.receiver;
         var count: u32 = 0;
-        while (count < limit) {
+        var overrun: u32 = 0;
+        while (count < limit and overrun < Receiver.resync_attempts_max) {
             if (!try r.receiveNext()) break;
             const msg_type_id = r.msgTypeId();
             const bytes = r.payload();
             if (bytes.len > self.scratch.len) {
                 if (r.validate()) return error.CorruptChannel;
-                self.lapped(r);
+                r.resync();
+                overrun += 1;
                 continue;
             }
             @memcpy(self.scratch[0..bytes.len], bytes);
+            // Validates the header receiveNext read as well as the copy.
             if (!r.validate()) {
-                self.lapped(r);
+                r.resync();
+                overrun += 1;
                 continue;
             }
             on_message(context, msg_type_id, self.scratch[0..bytes.len]);
@@ -413,14 +424,5 @@ pub const CopyReceiver = struct {
             }
         }
         return count;
-    }
-
-    /// The record was overwritten while we read it: count it and resume at the latest.
-    fn lapped(self: *CopyReceiver, r: *Receiver) void {
-        _ = self;
-        r.lapped_count += 1;
-        const latest = @atomicLoad(u64, &r.metadata.latest, .acquire);
-        // Never move backwards; a garbage latest is caught by the next receiveNext.
-        if (latest > r.next_record) r.next_record = latest;
     }
 };
