@@ -219,3 +219,19 @@ test("broadcast: counters show transmitted messages and bytes, received messages
   assert.equal(value(receiver.counterId(CounterType.BroadcastLapped)), receiver.lappedCount);
   assert.ok(value(receiver.counterId(CounterType.BroadcastReceivedMessages)) > 5);
 });
+
+test("broadcast: a garbage capacity in the shared header is CorruptChannel at open", () => {
+  const name = uniqueName("bcast-bad-header");
+  using _transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
+  const fd = fs.openSync(`/dev/shm${name}`, "r+");
+  try {
+    for (const capacity of [1000, 2048, 0, -1024]) {
+      const bytes = Buffer.alloc(4);
+      bytes.writeInt32LE(capacity);
+      fs.writeSync(fd, bytes, 0, 4, 128);
+      assert.throws(() => BroadcastReceiver.open({ name }), CorruptChannelError, `capacity ${capacity}`);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+});

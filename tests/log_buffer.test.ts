@@ -276,3 +276,19 @@ test("log buffer: counters show messages, bytes, back-pressure and positions of 
   assert.equal(value(reader, CounterType.LogReadBytes), 10 * 100 + 7);
   assert.equal(value(reader, CounterType.LogConsumerPosition), reader.position);
 });
+
+test("log buffer: a garbage term length in the shared header is CorruptChannel at open, not a wild mapping", () => {
+  const name = uniqueName("log-bad-header");
+  using _log = LogBuffer.create({ name, termLength: 4096 });
+  const fd = fs.openSync(`/dev/shm${name}`, "r+");
+  try {
+    for (const termLength of [5000, 8192, 0, -4096]) {
+      const bytes = Buffer.alloc(4);
+      bytes.writeInt32LE(termLength);
+      fs.writeSync(fd, bytes, 0, 4, 128);
+      assert.throws(() => LogBuffer.open({ name }), CorruptChannelError, `term length ${termLength}`);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+});
