@@ -130,7 +130,12 @@ pub const Transmitter = struct {
             .tail = tail,
             .intent_floor = intent,
             .holds_role = true,
-            .counters = counter_set.allocate(transmitter_counter_specs.len, attach.resolve(), &transmitter_counter_specs, segment.name.slice()),
+            .counters = counter_set.allocate(
+                transmitter_counter_specs.len,
+                attach.resolve(),
+                &transmitter_counter_specs,
+                segment.name.slice(),
+            ),
         };
     }
 
@@ -364,7 +369,12 @@ pub const CopyReceiver = struct {
             .receiver = receiver,
             .scratch = scratch,
             .allocator = allocator,
-            .counters = counter_set.allocate(receiver_counter_specs.len, options.counters.resolve(), &receiver_counter_specs, receiver.segment.name.slice()),
+            .counters = counter_set.allocate(
+                receiver_counter_specs.len,
+                options.counters.resolve(),
+                &receiver_counter_specs,
+                receiver.segment.name.slice(),
+            ),
         };
     }
 

@@ -200,7 +200,7 @@ pub const LogBuffer = struct {
                 errdefer peer.release(&self.metadata.writer.owner, self.owner_word);
                 try self.loadWriter();
                 self.holds_writer = true;
-                self.writer_counters = counter_set.allocate(writer_counter_specs.len, self.counters_file, &writer_counter_specs, self.segment.name.slice());
+                self.writer_counters = self.allocateCounters(writer_counter_specs.len, &writer_counter_specs);
                 if (self.writer_counters) |*set| set[3].set(@intCast(self.writer.position));
             },
             .consumer => {
@@ -209,10 +209,14 @@ pub const LogBuffer = struct {
                 errdefer peer.release(&self.metadata.consumer.owner, self.owner_word);
                 try self.loadConsumer();
                 self.holds_consumer = true;
-                self.consumer_counters = counter_set.allocate(consumer_counter_specs.len, self.counters_file, &consumer_counter_specs, self.segment.name.slice());
+                self.consumer_counters = self.allocateCounters(consumer_counter_specs.len, &consumer_counter_specs);
                 if (self.consumer_counters) |*set| set[2].set(@intCast(self.consumer.position));
             },
         }
+    }
+
+    fn allocateCounters(self: *const LogBuffer, comptime n: usize, specs: *const [n]counter_set.Spec) ?[n]Counter {
+        return counter_set.allocate(n, self.counters_file, specs, self.segment.name.slice());
     }
 
     /// The counters-file id of this log buffer's counter of `type_id`, if it has one.
