@@ -125,3 +125,28 @@ test "a corrupted tail or record is CorruptChannel, never a wild read" {
     try testing.expectEqual(@as(u32, 0), try receiver.receive(&checker, Checker.onMessage, 10));
     try testing.expect(receiver.lappedCount() > 0);
 }
+
+test "a transmitter taking over from a dead one never signals less than the intent it left" {
+    var first = try Transmitter.create("/zigbolt-test-bcast-takeover", .{ .capacity = 1024 });
+    defer first.close();
+    var receiver = try CopyReceiver.open(testing.allocator, "/zigbolt-test-bcast-takeover", .{});
+    defer receiver.close();
+    var buffer: [128]u8 = undefined;
+    var checker: Checker = .{};
+    try first.transmit(0, fill(&buffer, 0));
+    _ = try receiver.receive(&checker, Checker.onMessage, 10);
+    // The first transmitter "dies" after signalling a long record it never wrote.
+    const metadata = first.metadata;
+    const left_intent = metadata.tail + 900;
+    metadata.tail_intent = left_intent;
+    metadata.transmitter_owner = 0x7fff_fff0;
+    first.holds_role = false;
+
+    try testing.expectEqual(.dead, receiver.receiver.transmitterState());
+    var heir = try Transmitter.open("/zigbolt-test-bcast-takeover", .{});
+    defer heir.close();
+    try heir.transmit(1, fill(&buffer, 1));
+    try testing.expect(metadata.tail_intent >= left_intent);
+    try testing.expectEqual(@as(u32, 1), try receiver.receive(&checker, Checker.onMessage, 10));
+    try testing.expect(!checker.failure);
+}
