@@ -12,6 +12,7 @@
 //!   bench-log-write  --name N --size B --seconds S
 //!   bench-log-read   --name N
 //!   bench-bcast-transmit --name N --size B --seconds S --capacity C [--warmup-seconds S]
+//!                        [--wait-go 1]  (print "created", wait for a line on stdin)
 //!   bench-bcast-receive  --name N
 //!
 //! Log stream: message seq has msg_type_id = seq and the payload
@@ -47,6 +48,7 @@ const Options = struct {
     size: u32 = 64,
     seconds: f64 = 1.0,
     warmup_seconds: f64 = 1.5,
+    wait_go: bool = false,
 };
 
 var pattern: [pattern_length]u8 = undefined;
@@ -93,6 +95,8 @@ fn parse(args: []const [:0]u8) !Options {
             options.interval_ns = try std.fmt.parseInt(u64, value, 10);
         } else if (std.mem.eql(u8, flag, "--size")) {
             options.size = try std.fmt.parseInt(u32, value, 10);
+        } else if (std.mem.eql(u8, flag, "--wait-go")) {
+            options.wait_go = !std.mem.eql(u8, value, "0");
         } else if (std.mem.eql(u8, flag, "--warmup-seconds")) {
             options.warmup_seconds = try std.fmt.parseFloat(f64, value);
         } else if (std.mem.eql(u8, flag, "--seconds")) {
@@ -426,7 +430,13 @@ fn benchTransmit(options: Options) !void {
     const size = @max(options.size, 8);
     var buffer: [4096]u8 = @splat(0xA5);
     const message = buffer[0..size];
-    // Receivers join during the warm-up (they retry the open).
+    // The driver starts the receivers once we print "created" and says go once they are all
+    // in; receivers that join later (no driver) join during the warm-up.
+    try printJson("created\n", .{});
+    if (options.wait_go) {
+        var line: [16]u8 = undefined;
+        _ = try std.fs.File.stdin().read(&line);
+    }
     _ = try transmitBurst(&transmitter, message, bench_type.warm, options.warmup_seconds);
     const t0 = monotonicNs();
     const messages = try transmitBurst(&transmitter, message, bench_type.data, options.seconds);
@@ -483,6 +493,7 @@ const BenchReceiver = struct {
 fn benchReceive(options: Options) !void {
     var receiver = try openReceiver(options.name);
     defer receiver.close();
+    try printJson("ready\n", .{});
     var state: BenchReceiver = .{};
     while (!state.done) {
         if (try receiver.receive(&state, BenchReceiver.onMessage, 256) == 0) std.atomic.spinLoopHint();

@@ -9,6 +9,7 @@
  *   logbcast_peer.ts bench-log-write --name N --size B --seconds S
  *   logbcast_peer.ts bench-log-read --name N
  *   logbcast_peer.ts bench-bcast-transmit --name N --size B --seconds S --capacity C [--warmup-seconds S]
+ *                                         [--wait-go 1]
  *   logbcast_peer.ts bench-bcast-receive --name N
  * Prints one JSON line with the result; a wrong message exits 1 with the reason on stderr.
  * @module
@@ -42,6 +43,7 @@ interface Options {
   size: number;
   seconds: number;
   warmupSeconds: number;
+  waitGo: boolean;
 }
 
 function parse(args: string[]): Options {
@@ -56,6 +58,7 @@ function parse(args: string[]): Options {
     size: 64,
     seconds: 1,
     warmupSeconds: 1.5,
+    waitGo: false,
   };
   for (let i = 1; i + 1 < args.length; i += 2) {
     const value = args[i + 1];
@@ -86,6 +89,9 @@ function parse(args: string[]): Options {
         break;
       case "--warmup-seconds":
         options.warmupSeconds = Number(value);
+        break;
+      case "--wait-go":
+        options.waitGo = value !== "0";
         break;
       default:
         throw new Error(`unknown flag ${args[i]}`);
@@ -369,8 +375,11 @@ function benchLogRead(options: Options): void {
   });
 }
 
-function benchTransmit(options: Options): void {
+async function benchTransmit(options: Options): Promise<void> {
   using transmitter = BroadcastTransmitter.create({ name: options.name, capacity: options.capacity });
+  // The driver starts the receivers once we print "created" and says go once they are in.
+  print("created");
+  if (options.waitGo) await stdinLines().next();
   const message = new Uint8Array(Math.max(options.size, 8)).fill(0xa5);
   const view = new DataView(message.buffer);
   transmitBurst(transmitter, message, view, benchType.warm, options.warmupSeconds); // receivers join meanwhile
@@ -410,6 +419,7 @@ function transmitBurst(
 
 function benchReceive(options: Options): void {
   using receiver = retryOpen(() => BroadcastReceiver.open({ name: options.name }));
+  print("ready");
   let messages = 0;
   let backwards = 0;
   let last = -1;
@@ -466,7 +476,7 @@ switch (options.mode) {
     benchLogRead(options);
     break;
   case "bench-bcast-transmit":
-    benchTransmit(options);
+    await benchTransmit(options);
     break;
   case "bench-bcast-receive":
     benchReceive(options);
