@@ -7,13 +7,13 @@
  */
 import * as layout from "./_broadcast_layout.ts";
 import { loadCounter } from "./_broadcast_counters.ts";
-import type { Counter } from "./counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { Fragment } from "./fragment.ts";
 
 /** The receiver's counters in the counters file (allocated by libzigbolt at open). */
 export interface ReceiverCounters {
-  readonly messages: Counter;
-  readonly lapped: Counter;
+  readonly messages: OrderedCounter;
+  readonly lapped: OrderedCounter;
 }
 
 export type BroadcastHandler = (fragment: Fragment) => void;
@@ -102,9 +102,9 @@ export class BroadcastReader {
     }
     const counters = this.#counters;
     if (counters !== undefined) {
-      if (count !== 0) counters.messages.addOrdered(count);
+      if (count !== 0) counters.messages.add(count);
       if (this.#lappedReported !== this.lappedCount) {
-        counters.lapped.setOrdered(this.#lappedReported = this.lappedCount);
+        counters.lapped.set(this.#lappedReported = this.lappedCount);
       }
     }
     return count;

@@ -12,12 +12,12 @@
  */
 import * as layout from "./_broadcast_layout.ts";
 import { CounterWriter, loadCounter } from "./_broadcast_counters.ts";
-import type { Counter } from "./counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 
 /** The transmitter's counters in the counters file (allocated by libzigbolt with the role). */
 export interface TransmitterCounters {
-  readonly messages: Counter;
-  readonly bytes: Counter;
+  readonly messages: OrderedCounter;
+  readonly bytes: OrderedCounter;
 }
 
 export class BroadcastWriter {
@@ -84,8 +84,8 @@ export class BroadcastWriter {
     this.#tail = tail + aligned;
     const counters = this.#counters;
     if (counters !== undefined) {
-      counters.messages.incrementOrdered();
-      counters.bytes.addOrdered(length);
+      counters.messages.add(1);
+      counters.bytes.add(length);
     }
     return true;
   }

@@ -9,14 +9,14 @@
  * @module
  */
 import * as layout from "./_log_buffer_layout.ts";
-import type { Counter } from "./counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { Fragment } from "./fragment.ts";
 
 /** The consumer's counters in the counters file (allocated by libzigbolt with the role). */
 export interface ConsumerCounters {
-  readonly messages: Counter;
-  readonly bytes: Counter;
-  readonly position: Counter;
+  readonly messages: OrderedCounter;
+  readonly bytes: OrderedCounter;
+  readonly position: OrderedCounter;
 }
 
 const twoTo32 = 2 ** 32;
@@ -169,9 +169,9 @@ export class LogReader {
     this.#position = position;
     const counters = this.#counters;
     if (counters !== undefined) {
-      counters.messages.addOrdered(messages);
-      counters.bytes.addOrdered(payloadBytes);
-      counters.position.setOrdered(position);
+      counters.messages.add(messages);
+      counters.bytes.add(payloadBytes);
+      counters.position.set(position);
     }
     const high = Math.floor(position / twoTo32);
     if (high === this.#positionHigh) {

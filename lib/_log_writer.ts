@@ -9,15 +9,18 @@
  * @module
  */
 import * as layout from "./_log_buffer_layout.ts";
-import type { Counter } from "./counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 
 /** The writer's counters in the counters file (allocated by libzigbolt with the role). */
 export interface WriterCounters {
-  readonly messages: Counter;
-  readonly bytes: Counter;
-  readonly backPressure: Counter;
-  readonly position: Counter;
+  readonly messages: OrderedCounter;
+  readonly bytes: OrderedCounter;
+  readonly backPressure: OrderedCounter;
+  readonly position: OrderedCounter;
 }
+
+/** Commits between two writes of the writer's counters. */
+const counterBatch = 16;
 
 /** What claim returns instead of an offset. */
 export const claimBackPressure = -1;
@@ -35,6 +38,9 @@ export class LogWriter {
   /** Byte offset of the outstanding claim's frame in the segment, or -1. */
   #claimFrame = -1;
   #claimFrameLength = 0;
+  /** Committed since the counters were last written (see flushCounters). */
+  #pendingMessages = 0;
+  #pendingBytes = 0;
   readonly #counters: WriterCounters | undefined;
   /** Why the last claim returned claimCorrupt. */
   corruption = "";
@@ -73,7 +79,10 @@ export class LogWriter {
     if (this.#position + padding + aligned > this.#limit) {
       if (!this.#reloadLimit()) return claimCorrupt;
       if (this.#position + padding + aligned > this.#limit) {
-        this.#counters?.backPressure.incrementOrdered();
+        if (this.#counters !== undefined) {
+          this.#counters.backPressure.add(1);
+          this.flushCounters();
+        }
         return claimBackPressure;
       }
     }
@@ -102,12 +111,23 @@ export class LogWriter {
     // Release: the payload written into the claim is visible with the length.
     Atomics.store(this.#words, this.#claimFrame >> 2, this.#claimFrameLength);
     this.#claimFrame = -1;
+    this.#pendingBytes += this.#claimFrameLength - layout.frameHeaderLength;
+    if (++this.#pendingMessages === counterBatch) this.flushCounters();
+  }
+
+  /**
+   * Writes the messages and bytes committed since the last flush, and the position, to the
+   * counters file. Done every `counterBatch` commits (a store into the counters file costs
+   * ~5 ns a counter in Bun, as much as the rest of a claim), on back-pressure and on close.
+   */
+  flushCounters(): void {
     const counters = this.#counters;
-    if (counters !== undefined) {
-      counters.messages.incrementOrdered();
-      counters.bytes.addOrdered(this.#claimFrameLength - layout.frameHeaderLength);
-      counters.position.setOrdered(this.#position);
-    }
+    if (counters === undefined || this.#pendingMessages === 0) return;
+    counters.messages.add(this.#pendingMessages);
+    counters.bytes.add(this.#pendingBytes);
+    counters.position.set(this.#position);
+    this.#pendingMessages = 0;
+    this.#pendingBytes = 0;
   }
 
   /** Turns the outstanding claim into padding. */

@@ -13,7 +13,7 @@ import * as layout from "./_broadcast_layout.ts";
 import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
 import { BroadcastWriter } from "./_broadcast_transmitter.ts";
 import { CounterType } from "./counter_types.ts";
-import { type Counter, CountersFile } from "./counters.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import {
@@ -83,11 +83,10 @@ class Endpoint {
   }
 
   /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
-  counters(types: number[]): Counter[] {
+  counters(types: number[]): OrderedCounter[] {
     const ids = types.map((type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type));
     if (ids.some((id) => id < 0)) return [];
-    const file = CountersFile.processDefault();
-    return ids.map((id) => file.counter(id));
+    return ids.map((id) => new OrderedCounter(id));
   }
 
   counterId(type: number): number | undefined {

@@ -18,7 +18,7 @@ import {
 } from "./_log_reader.ts";
 import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
 import { CounterType } from "./counter_types.ts";
-import { type Counter, CountersFile } from "./counters.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import {
@@ -285,7 +285,10 @@ export class LogBuffer implements Disposable {
 
   /** Bytes the writer has claimed since the log buffer was created. */
   get writerPosition(): number {
-    if (this.#writer) return this.#writer.position;
+    if (this.#writer) {
+      this.#writer.flushCounters();
+      return this.#writer.position;
+    }
     return this.#nativePosition("writer");
   }
 
@@ -314,6 +317,7 @@ export class LogBuffer implements Disposable {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#writer?.claimOutstanding) this.#writer.abort();
+    this.#writer?.flushCounters();
     if (this.#reader) this.#reader.stopped = true;
     if (!this.#polling) this.#release();
   }
@@ -415,11 +419,10 @@ export class LogBuffer implements Disposable {
   }
 
   /** The counters libzigbolt allocated with a role, which JavaScript updates; [] without. */
-  #counters(types: number[]): Counter[] {
+  #counters(types: number[]): OrderedCounter[] {
     const ids = types.map((type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type));
     if (ids.some((id) => id < 0)) return [];
-    const file = CountersFile.processDefault();
-    return ids.map((id) => file.counter(id));
+    return ids.map((id) => new OrderedCounter(id));
   }
 
   /**
@@ -429,6 +432,7 @@ export class LogBuffer implements Disposable {
    */
   counterId(type: number): number | undefined {
     this.#ensureOpen("read counters of");
+    this.#writer?.flushCounters();
     const id = this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
