@@ -39,6 +39,8 @@ export class BroadcastReader {
   #lappedReported = 0;
   /** Times we were overrun and skipped to the latest record. */
   lappedCount = 0;
+  /** Set by close(): the receive in progress stops after the current message. */
+  stopped = false;
 
   constructor(buffer: ArrayBuffer, capacity: number, counters: ReceiverCounters | undefined) {
     this.#counters = counters;
@@ -99,6 +101,7 @@ export class BroadcastReader {
       fragment.msgTypeId = msgTypeId;
       count++;
       handler(fragment);
+      if (this.stopped) break;
     }
     const counters = this.#counters;
     if (counters !== undefined) {

@@ -233,6 +233,7 @@ export class BroadcastReceiver implements Disposable {
   readonly #endpoint: Endpoint;
   readonly #reader: BroadcastReader;
   #closed = false;
+  #receiving = false;
 
   private constructor(name: string, handle: NativePointer) {
     const close = () => native().symbols.zigbolt_broadcast_receiver_close(handle);
@@ -277,10 +278,15 @@ export class BroadcastReceiver implements Disposable {
     if (!(limit >= 0) || typeof handler !== "function") {
       throw new InvalidArgumentError(`Cannot receive from "${this.name}": need a handler and a limit >= 0`);
     }
+    this.#receiving = true;
     try {
       return this.#reader.receive(handler, limit);
     } catch (error) {
       throw this.#corrupt(error);
+    } finally {
+      this.#receiving = false;
+      // A handler that closed us: unmap now that the receive is out of the mapping.
+      if (this.#closed) this.#release();
     }
   }
 
@@ -306,10 +312,15 @@ export class BroadcastReceiver implements Disposable {
     return this.#endpoint.counterId(type);
   }
 
-  /** Unmaps the buffer. */
+  /** Unmaps the buffer (after the receive in progress, if a handler calls it). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#reader.stopped = true;
+    if (!this.#receiving) this.#release();
+  }
+
+  #release(): void {
     receiverBackstop.unregister(this);
     this.#endpoint.adapter.symbols.zigbolt_broadcast_receiver_close(this.#endpoint.handle);
   }

@@ -210,6 +210,7 @@ export class LogBuffer implements Disposable {
    * PeerDeadError once back-pressure lasts because the consumer has died.
    */
   claim(length: number, msgTypeId: number): LogClaim | null {
+    if (this.#closed) throw new HandleClosedError(`Cannot claim in log buffer "${this.name}": it is closed`);
     const writer = this.#writer ?? this.#startWriting();
     if (!(length >= 0 && length <= layout.payloadLengthMax) || (length | 0) !== length) {
       throw this.#lengthError(length);

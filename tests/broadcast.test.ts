@@ -235,3 +235,14 @@ test("broadcast: a garbage capacity in the shared header is CorruptChannel at op
     fs.closeSync(fd);
   }
 });
+
+test("broadcast: a handler that closes its receiver ends the receive safely", () => {
+  const name = uniqueName("bcast-close-in-handler");
+  using transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
+  using receiver = BroadcastReceiver.open({ name });
+  for (let i = 0; i < 5; i++) transmitter.transmit(i, new Uint8Array(8));
+  const seen: number[] = [];
+  assert.equal(receiver.receive((f) => (seen.push(f.msgTypeId), receiver.close())), 1);
+  assert.deepEqual(seen, [0], "stopped after the handler closed it");
+  assert.throws(() => receiver.receive(() => {}), HandleClosedError);
+});

@@ -292,3 +292,13 @@ test("log buffer: a garbage term length in the shared header is CorruptChannel a
     fs.closeSync(fd);
   }
 });
+
+test("log buffer: a handler that closes its log buffer ends the poll safely", () => {
+  using logs = pair("log-close-in-handler");
+  const [writer, reader] = logs;
+  for (let i = 0; i < 5; i++) writer.append(new Uint8Array(8), i);
+  const seen: number[] = [];
+  assert.equal(reader.poll((_, type) => (seen.push(type), reader.close())), 1);
+  assert.deepEqual(seen, [0]);
+  assert.throws(() => reader.poll(() => {}), HandleClosedError);
+});
