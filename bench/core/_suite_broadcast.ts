@@ -4,7 +4,8 @@
  * them. Two rows per cell: the transmit rate with the receivers attached, and the rate the
  * slowest receiver delivered to its handler (first data message to the end record; a lapped
  * receiver skips ahead, so this is what a receiver keeps up with, not what it missed).
- * TypeScript cells report the heap growth of every process during the stream, per message.
+ * TypeScript cells report the heap growth of every process during the stream, per message
+ * transmitted.
  *
  * The driver starts the transmitter, then the receivers once it has created the buffer, and
  * tells it to go once every receiver has joined. With 3 receivers on a 2-vCPU machine the
@@ -119,8 +120,11 @@ async function runOnce(runtime: Runtime, receivers: number, seconds: number): Pr
       transmitRate: transmitted.messages / transmitted.seconds,
       slowestReceiveRate: Math.min(...receiveRates),
       lapped: received.reduce((sum, r) => sum + r.lapped, 0),
-      heapBytesPerMessage: (transmitted.heapBytesPerMessage ?? 0) +
-        received.reduce((sum, r) => sum + (r.heapBytesPerMessage ?? 0), 0),
+      // Heap growth of every process, per message transmitted: a lapped receiver handles
+      // fewer messages, and its own ratio would magnify a few bytes of noise.
+      heapBytesPerMessage: ((transmitted.heapBytesPerMessage ?? 0) * transmitted.messages +
+        received.reduce((sum, r) => sum + (r.heapBytesPerMessage ?? 0) * r.messages, 0)) /
+        transmitted.messages,
     };
   } catch (error) {
     peers.forEach((peer) => peer.process.kill("SIGKILL"));
