@@ -11,18 +11,18 @@
 import path from "node:path";
 import process from "node:process";
 import type { CoreRow, CoreSuite, CoreSuiteContext } from "./core/_rows.ts";
-import { runRings } from "./core/_suite_rings.ts";
-import { runLogBuffer } from "./core/_suite_log_buffer.ts";
-import { runBroadcast } from "./core/_suite_broadcast.ts";
+import { ringsSuite } from "./core/_suite_rings.ts";
+import { logBufferSuite } from "./core/_suite_log_buffer.ts";
+import { broadcastSuite } from "./core/_suite_broadcast.ts";
 import { describeMachine } from "./_machine.ts";
 import { root } from "./_runtimes.ts";
 import { writeJson, writeTables } from "./_results.ts";
 import { fixed, grouped, renderTable } from "./_table.ts";
 
 const suites: Record<string, CoreSuite> = {
-  "rings": runRings,
-  "log-buffer": runLogBuffer,
-  "broadcast": runBroadcast,
+  "rings": ringsSuite,
+  "log-buffer": logBufferSuite,
+  "broadcast": broadcastSuite,
 };
 
 /** TypeScript throughput must reach this fraction of Zig's, cell for cell. */
