@@ -48,8 +48,24 @@ export { MpscRingBuffer } from "./lib/mpsc_ring.ts";
 export { RingCounterType } from "./lib/_ring_counters.ts";
 
 // ---- log buffer (docs/log-buffer.md) ----
+export {
+  LogBuffer,
+  type LogBufferOptions,
+  LogClaim,
+  type LogFragmentHandler,
+  type LogMessageHandler,
+  logPollLimitDefault,
+  type LogRole,
+} from "./lib/log_buffer.ts";
 
 // ---- broadcast (docs/broadcast.md) ----
+export {
+  type BroadcastHandler,
+  type BroadcastOptions,
+  BroadcastReceiver,
+  BroadcastTransmitter,
+  receiveLimitDefault,
+} from "./lib/broadcast.ts";
 
 // ---- idle strategies and agents (docs/agents.md) ----
 export {

@@ -1,8 +1,29 @@
 /**
  * Native symbols of broadcast buffers, in the format of _symbols.ts (which merges every part).
+ * Transmitting and receiving run in JavaScript over the mapping; these are the cold paths.
  * @module
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
 
 export const broadcastSymbols = {
+  // void* zigbolt_broadcast_transmitter_create_ex(const char* name, uint32_t capacity, uint32_t flags)
+  zigbolt_broadcast_transmitter_create_ex: { args: ["buffer", "u32", "u32"], returns: "handle" },
+  // void* zigbolt_broadcast_transmitter_open_ex(const char* name, uint32_t flags)
+  zigbolt_broadcast_transmitter_open_ex: { args: ["buffer", "u32"], returns: "handle" },
+  // int32_t zigbolt_broadcast_transmitter_close(void* transmitter)
+  zigbolt_broadcast_transmitter_close: { args: ["handle"], returns: "i32" },
+  // void* zigbolt_broadcast_receiver_open_ex(const char* name, uint32_t flags)
+  zigbolt_broadcast_receiver_open_ex: { args: ["buffer", "u32"], returns: "handle" },
+  // int32_t zigbolt_broadcast_receiver_close(void* receiver)
+  zigbolt_broadcast_receiver_close: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_transmitter_state(void* handle)
+  zigbolt_broadcast_transmitter_state: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_capacity(void* handle)
+  zigbolt_broadcast_capacity: { args: ["handle"], returns: "i32" },
+  // void* zigbolt_broadcast_segment(void* handle)
+  zigbolt_broadcast_segment: { args: ["handle"], returns: "pointer" },
+  // int32_t zigbolt_broadcast_segment_length(void* handle)
+  zigbolt_broadcast_segment_length: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_counter_id(void* handle, int32_t type_id)
+  zigbolt_broadcast_counter_id: { args: ["handle", "i32"], returns: "i32" },
 } as const satisfies Record<string, SymbolDefinition>;

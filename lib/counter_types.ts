@@ -14,6 +14,17 @@ export const CounterType = {
   IpcReceivedMessages: 5,
   IpcReceivedBytes: 6,
   IpcSubscriberPosition: 7,
+  LogWrittenMessages: 30,
+  LogWrittenBytes: 31,
+  LogBackPressureEvents: 32,
+  LogWriterPosition: 33,
+  LogReadMessages: 34,
+  LogReadBytes: 35,
+  LogConsumerPosition: 36,
+  BroadcastTransmittedMessages: 40,
+  BroadcastTransmittedBytes: 41,
+  BroadcastReceivedMessages: 42,
+  BroadcastLapped: 43,
 } as const;
 
 /** The first type id free for applications. */

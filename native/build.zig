@@ -96,6 +96,8 @@ const tools = [_]Tool{
     .{ .name = "zigbolt-ring-peer", .path = "tools/ring_peer.zig" },
 
     // ---- log buffer ----
+    // Log buffer and broadcast peers for the cross-process tests and the core benchmarks.
+    .{ .name = "zigbolt-logbcast", .path = "tools/logbcast_peer.zig" },
 
     // ---- broadcast ----
 

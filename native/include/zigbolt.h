@@ -154,7 +154,18 @@ enum zigbolt_counter_type {
     ZIGBOLT_COUNTER_TYPE_IPC_PUBLISHER_POSITION = 4,
     ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_MESSAGES = 5,
     ZIGBOLT_COUNTER_TYPE_IPC_RECEIVED_BYTES = 6,
-    ZIGBOLT_COUNTER_TYPE_IPC_SUBSCRIBER_POSITION = 7
+    ZIGBOLT_COUNTER_TYPE_IPC_SUBSCRIBER_POSITION = 7,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITTEN_MESSAGES = 30,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITTEN_BYTES = 31,
+    ZIGBOLT_COUNTER_TYPE_LOG_BACK_PRESSURE_EVENTS = 32,
+    ZIGBOLT_COUNTER_TYPE_LOG_WRITER_POSITION = 33,
+    ZIGBOLT_COUNTER_TYPE_LOG_READ_MESSAGES = 34,
+    ZIGBOLT_COUNTER_TYPE_LOG_READ_BYTES = 35,
+    ZIGBOLT_COUNTER_TYPE_LOG_CONSUMER_POSITION = 36,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_TRANSMITTED_MESSAGES = 40,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_TRANSMITTED_BYTES = 41,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_RECEIVED_MESSAGES = 42,
+    ZIGBOLT_COUNTER_TYPE_BROADCAST_LAPPED = 43
 };
 
 /* Opens a counters file, creating it (room for counters_max counters, 0 = 4096) if missing.
@@ -263,9 +274,80 @@ int32_t zigbolt_mpsc_segment_length(void* ring);
 
 /* ---- log buffer (docs/log-buffer.md) ------------------------------------------------- */
 
+/* An Aeron-style log of three terms: one writer, one consumer, in any processes. The writer
+ * never gets more than one term ahead of the consumer's position. */
+enum zigbolt_log_role { ZIGBOLT_LOG_ROLE_WRITER = 0, ZIGBOLT_LOG_ROLE_CONSUMER = 1 };
+
+/* term_length: a power of two in [4096, 512 MiB]; 0 means 1 MiB. */
+void* zigbolt_log_buffer_create_ex(const char* name, uint32_t term_length, uint32_t flags);
+void* zigbolt_log_buffer_open_ex(const char* name, uint32_t flags);
+/* Aborts an outstanding claim, gives back the roles; the creator's handle unlinks the name. */
+int32_t zigbolt_log_buffer_close(void* log);
+/* Claims a frame for `length` payload bytes: returns the payload's offset in the segment
+ * (>= 0; write it at zigbolt_log_buffer_segment(log) + offset), or a negative status:
+ * ZIGBOLT_STATUS_BACK_PRESSURE while the consumer is a term behind (PEER_DEAD now and then
+ * once it has died). One claim at a time; commit or abort it with that offset. */
+int32_t zigbolt_log_buffer_claim(void* log, uint32_t length, int32_t msg_type_id);
+int32_t zigbolt_log_buffer_commit(void* log, int32_t claim_offset);
+/* Turns the claimed frame into padding: the consumer skips it. */
+int32_t zigbolt_log_buffer_abort(void* log, int32_t claim_offset);
+/* Copies one message in: claim + copy + commit. */
+int32_t zigbolt_log_buffer_append(void* log, const uint8_t* data, uint32_t len, int32_t msg_type_id);
+/* Calls handler for up to `limit` messages (`data` valid during the call only); returns the
+ * count or a negative status (PEER_DEAD when stalled at a frame its dead writer never committed). */
+int32_t zigbolt_log_buffer_poll(void* log,
+                                void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
+                                                int32_t msg_type_id),
+                                void* clientd, uint32_t limit);
+/* Takes a zigbolt_log_role (claim/append and poll take theirs on first use): PUBLISHER_EXISTS
+ * or SUBSCRIBER_EXISTS while a live process holds it. */
+int32_t zigbolt_log_buffer_take_role(void* log, uint32_t role);
+/* ZIGBOLT_PEER_* / pid of whoever holds `role`, or a negative status. */
+int32_t zigbolt_log_buffer_peer_state(void* log, uint32_t role);
+int32_t zigbolt_log_buffer_peer_pid(void* log, uint32_t role);
+/* The writer's or consumer's position (bytes), exact below 2^53, or a negative status. */
+double zigbolt_log_buffer_position(void* log, uint32_t role);
+int32_t zigbolt_log_buffer_term_length(void* log);
+/* The mapped segment (4096 + 3 * term_length bytes), valid until the handle is closed. */
+void* zigbolt_log_buffer_segment(void* log);
+int32_t zigbolt_log_buffer_segment_length(void* log);
+/* The counters-file id of this handle's counter of ZIGBOLT_COUNTER_TYPE_LOG_* (writer counters
+ * once it writes, consumer counters once it polls), or a negative status (COUNTERS_FULL). */
+int32_t zigbolt_log_buffer_counter_id(void* log, int32_t type_id);
+
 /* (end of log buffer) */
 
 /* ---- broadcast buffers (docs/broadcast.md) ------------------------------------------- */
+
+/* One transmitter that never blocks, any number of receivers in any processes. A receiver
+ * that falls a whole buffer behind is lapped: it counts it and resumes at the latest message. */
+
+/* capacity: a power of two in [1024, 1 GiB]; 0 means 1 MiB. Messages up to capacity / 8 bytes. */
+void* zigbolt_broadcast_transmitter_create_ex(const char* name, uint32_t capacity, uint32_t flags);
+void* zigbolt_broadcast_transmitter_open_ex(const char* name, uint32_t flags);
+int32_t zigbolt_broadcast_transmitter_close(void* transmitter);
+/* msg_type_id >= 0 (INVALID_ARGUMENT otherwise); MESSAGE_TOO_LARGE above capacity / 8. */
+int32_t zigbolt_broadcast_transmit(void* transmitter, int32_t msg_type_id, const uint8_t* data,
+                                   uint32_t len);
+/* Joins at the latest message. */
+void* zigbolt_broadcast_receiver_open_ex(const char* name, uint32_t flags);
+int32_t zigbolt_broadcast_receiver_close(void* receiver);
+/* Copies each message, validates the copy, then calls handler with it (never a torn or
+ * overwritten message); returns the count or a negative status. */
+int32_t zigbolt_broadcast_receive(void* receiver,
+                                  void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
+                                                  int32_t msg_type_id),
+                                  void* clientd, uint32_t limit);
+/* Times the receiver was overrun, or a negative status. */
+double zigbolt_broadcast_receiver_lapped_count(void* receiver);
+/* These take a transmitter or a receiver handle. */
+int32_t zigbolt_broadcast_transmitter_state(void* handle);
+int32_t zigbolt_broadcast_capacity(void* handle);
+void* zigbolt_broadcast_segment(void* handle);
+int32_t zigbolt_broadcast_segment_length(void* handle);
+/* The counters-file id of the handle's counter of ZIGBOLT_COUNTER_TYPE_BROADCAST_*
+ * (transmitted messages and bytes; received messages and lapped count), or a negative status. */
+int32_t zigbolt_broadcast_counter_id(void* handle, int32_t type_id);
 
 /* (end of broadcast) */
 

@@ -51,8 +51,25 @@ pub const ring = struct {
 };
 
 // ---- log buffer (docs/log-buffer.md) ----
+pub const LogBuffer = @import("log_buffer/log_buffer.zig").LogBuffer;
+pub const log_buffer = struct {
+    pub const layout = @import("log_buffer/layout.zig");
+    pub const Claim = @import("log_buffer/log_buffer.zig").Claim;
+    pub const CreateOptions = @import("log_buffer/log_buffer.zig").CreateOptions;
+    pub const OpenOptions = @import("log_buffer/log_buffer.zig").OpenOptions;
+    pub const Role = @import("log_buffer/log_buffer.zig").Role;
+};
 
 // ---- broadcast (docs/broadcast.md) ----
+pub const broadcast = struct {
+    pub const layout = @import("broadcast/layout.zig");
+    pub const Transmitter = @import("broadcast/broadcast.zig").Transmitter;
+    pub const Receiver = @import("broadcast/broadcast.zig").Receiver;
+    pub const CopyReceiver = @import("broadcast/broadcast.zig").CopyReceiver;
+    pub const CreateOptions = @import("broadcast/broadcast.zig").CreateOptions;
+    pub const OpenOptions = @import("broadcast/broadcast.zig").OpenOptions;
+    pub const transmitterState = @import("broadcast/broadcast.zig").transmitterState;
+};
 
 // ---- idle strategies and agents (docs/agents.md) ----
 pub const agent = @import("agent/root.zig");
@@ -105,8 +122,10 @@ test {
     _ = @import("ring/ring_test.zig");
 
     // ---- log buffer tests ----
+    _ = @import("log_buffer/log_buffer_test.zig");
 
     // ---- broadcast tests ----
+    _ = @import("broadcast/broadcast_test.zig");
 
     // ---- agents tests ----
     _ = @import("agent/root.zig");

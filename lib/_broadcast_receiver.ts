@@ -1,0 +1,191 @@
+/**
+ * A broadcast receiver in JavaScript over the shared mapping (docs/broadcast.md): finds the
+ * next record, copies it into a scratch buffer, then checks the tail intent; only a copy
+ * that nothing overwrote reaches the handler. No FFI call and no allocation per message.
+ * native/src/broadcast/broadcast.zig (Receiver, CopyReceiver) is the Zig twin.
+ * @module
+ */
+import * as layout from "./_broadcast_layout.ts";
+import { loadCounter } from "./_broadcast_counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
+import { Fragment } from "./fragment.ts";
+
+/** The receiver's counters in the counters file (allocated by libzigbolt at open). */
+export interface ReceiverCounters {
+  readonly messages: OrderedCounter;
+  readonly lapped: OrderedCounter;
+}
+
+export type BroadcastHandler = (fragment: Fragment) => void;
+
+/** Why a receive stopped: the buffer's shared state is not what the spec allows. */
+export class BroadcastCorruption extends Error {}
+
+/** Attempts to land on an intact record while the transmitter keeps lapping us. */
+const resyncAttemptsMax = 16;
+
+export class BroadcastReader {
+  readonly #words: Int32Array;
+  readonly #capacity: number;
+  readonly #mask: number;
+  readonly #messageLengthMax: number;
+  readonly #scratchWords: Int32Array;
+  readonly #fragment = new Fragment();
+  #nextRecord: number;
+  /** Length and type of the record #find landed on, as validated there. */
+  #length = 0;
+  #msgTypeId = 0;
+  readonly #counters: ReceiverCounters | undefined;
+  #lappedReported = 0;
+  /** Times we were overrun and skipped to the latest record. */
+  lappedCount = 0;
+  /** Set by close(): the receive in progress stops after the current message. */
+  stopped = false;
+
+  constructor(buffer: ArrayBuffer, capacity: number, counters: ReceiverCounters | undefined) {
+    this.#counters = counters;
+    this.#words = new Int32Array(buffer);
+    this.#capacity = capacity;
+    this.#mask = capacity - 1;
+    // From the capacity libzigbolt checked, not from shared memory someone could change.
+    this.#messageLengthMax = capacity / 8;
+    const scratch = new ArrayBuffer((this.#messageLengthMax + 7) & ~7);
+    this.#scratchWords = new Int32Array(scratch);
+    this.#fragment.bytes = new Uint8Array(scratch);
+    this.#fragment.view = new DataView(scratch);
+    this.#fragment.offset = 0;
+    const latest = loadCounter(this.#words, layout.latestWord);
+    if (latest % layout.recordAlignment !== 0 || latest > layout.positionMax) {
+      throw new BroadcastCorruption(`latest position ${latest} is impossible`);
+    }
+    this.#nextRecord = latest;
+  }
+
+  /** Hands up to `limit` validated copies to `handler`; returns how many. */
+  receive(handler: BroadcastHandler, limit: number): number {
+    const words = this.#words;
+    let tail = this.#loadTail();
+    let count = 0;
+    let overrun = 0;
+    while (count < limit && overrun < resyncAttemptsMax) {
+      if ((this.#nextRecord & (layout.recordAlignment - 1)) !== 0) {
+        throw new BroadcastCorruption(`latest position ${this.#nextRecord} is not 8-aligned`);
+      }
+      if (this.#nextRecord >= tail) {
+        // A lap may have moved us past the tail we loaded: look again before judging.
+        tail = this.#loadTail();
+        if (this.#nextRecord > tail) {
+          throw new BroadcastCorruption(`tail ${tail} is behind our cursor ${this.#nextRecord}`);
+        }
+        if (this.#nextRecord === tail) break;
+      }
+      const cursor = this.#find(tail);
+      if (cursor < 0) break;
+      const header = (layout.metadataLength + ((cursor >>> 0) & this.#mask)) >> 2;
+      const length = this.#length;
+      const msgTypeId = this.#msgTypeId;
+      // Copy word by word (the record is 8-aligned and padded to 8): no view object per
+      // message. The validation below covers the header #find read, too.
+      const scratch = this.#scratchWords;
+      const wordCount = (length + 3) >> 2;
+      const first = header + 2;
+      for (let i = 0; i < wordCount; i++) scratch[i] = words[first + i];
+      if (!this.#valid(cursor)) {
+        this.#lapped();
+        tail = this.#loadTail();
+        overrun++;
+        continue;
+      }
+      const fragment = this.#fragment;
+      fragment.length = length;
+      fragment.msgTypeId = msgTypeId;
+      count++;
+      handler(fragment);
+      if (this.stopped) break;
+    }
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      if (count !== 0) counters.messages.add(count);
+      if (this.#lappedReported !== this.lappedCount) {
+        counters.lapped.set(this.#lappedReported = this.lappedCount);
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Moves to the next record below `tail`: its position, -1 if we were lapped again and
+   * again (counted; try again later), -2 if there is none after all (padding up to the tail).
+   * A data record is returned before it is validated: receive validates after its copy, which
+   * covers the header too. Padding and implausible headers decide where we go next, so they
+   * are validated first.
+   */
+  #find(tail: number): number {
+    const words = this.#words;
+    const capacity = this.#capacity;
+    let cursor = this.#nextRecord;
+    for (let attempt = 0; attempt < resyncAttemptsMax; attempt++) {
+      const offset = (cursor >>> 0) & this.#mask;
+      const header = (layout.metadataLength + offset) >> 2;
+      const length = words[header];
+      const msgTypeId = words[header + 1];
+      const fits = length >= layout.recordHeaderLength && length <= capacity - offset;
+      if (fits && msgTypeId >= 0 && length - layout.recordHeaderLength <= this.#messageLengthMax) {
+        this.#nextRecord = cursor + ((length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1));
+        this.#length = length - layout.recordHeaderLength;
+        this.#msgTypeId = msgTypeId;
+        return cursor;
+      }
+      if (!this.#valid(cursor)) {
+        this.lappedCount++;
+        cursor = loadCounter(words, layout.latestWord);
+        tail = this.#loadTail();
+        if (cursor % layout.recordAlignment !== 0 || cursor > tail) {
+          throw new BroadcastCorruption(`latest position ${cursor} is impossible for tail ${tail}`);
+        }
+        // Between the transmitter's stores of latest and tail they are equal: the record is
+        // whole, but not ours until the tail covers it.
+        if (cursor === tail) {
+          this.#nextRecord = cursor;
+          return -2;
+        }
+        continue;
+      }
+      // Not overwritten, below the tail: the header is what the transmitter wrote.
+      const aligned = (length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1);
+      if (!fits || msgTypeId !== layout.paddingMsgTypeId || offset + aligned !== capacity) {
+        throw new BroadcastCorruption(`record of ${length} bytes, type ${msgTypeId}, at offset ${offset}`);
+      }
+      cursor += aligned;
+      if (cursor === tail) {
+        this.#nextRecord = cursor;
+        return -2;
+      }
+      if (cursor > tail) throw new BroadcastCorruption(`padding runs past the tail ${tail}`);
+    }
+    this.#nextRecord = cursor;
+    return -1;
+  }
+
+  /** True while nothing has started overwriting the record at `cursor`. */
+  #valid(cursor: number): boolean {
+    const intent = loadCounter(this.#words, layout.tailIntentWord);
+    // intent < cursor is impossible unless the metadata is garbage: then "overwritten".
+    return intent >= cursor && intent - cursor < this.#capacity;
+  }
+
+  /** The copy was overwritten while we made it: count it and resume at the latest record. */
+  #lapped(): void {
+    this.lappedCount++;
+    // A garbage latest is caught by the next receive's checks.
+    this.#nextRecord = loadCounter(this.#words, layout.latestWord);
+  }
+
+  #loadTail(): number {
+    const tail = loadCounter(this.#words, layout.tailWord);
+    if (tail % layout.recordAlignment !== 0 || tail > layout.positionMax) {
+      throw new BroadcastCorruption(`tail position ${tail} is impossible`);
+    }
+    return tail;
+  }
+}

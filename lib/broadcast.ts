@@ -1,0 +1,368 @@
+/**
+ * Broadcast buffers: one transmitter that never blocks, any number of receivers, each with
+ * its own cursor, in any Zig, C, Bun or Deno process (docs/broadcast.md). A receiver that
+ * falls a whole buffer behind is lapped: it counts it (`lappedCount`), skips to the latest
+ * message, and never hands a torn or overwritten message to its handler.
+ *
+ * Creating and opening go through libzigbolt; transmit and receive run in JavaScript over
+ * the mapping, with no FFI call and no allocation per message.
+ * @module
+ */
+import type { RuntimeAdapter } from "./_adapter.ts";
+import * as layout from "./_broadcast_layout.ts";
+import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
+import { BroadcastWriter } from "./_broadcast_transmitter.ts";
+import { CounterType } from "./counter_types.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
+import { lastStatusError, native, statusError } from "./_native.ts";
+import type { NativePointer } from "./_symbols.ts";
+import {
+  CorruptChannelError,
+  HandleClosedError,
+  InvalidArgumentError,
+  InvalidCapacityError,
+  InvalidNameError,
+  type ZigBoltError,
+} from "./errors.ts";
+import type { PeerState } from "./ipc_channel.ts";
+import { Status } from "./status.ts";
+
+export type { BroadcastHandler };
+
+/** Options of `BroadcastTransmitter.create`, `BroadcastTransmitter.open` and `BroadcastReceiver.open`. */
+export interface BroadcastOptions {
+  /** "/" followed by 1..254 bytes without "/"; e.g. "/prices". */
+  name: string;
+  /** Create only: bytes of records, a power of two in [1024, 1 GiB]. Default 1 MiB. Messages up to capacity / 8. */
+  capacity?: number;
+  /** Fault every page in up front so the hot path takes no page faults. Default true. */
+  preFault?: boolean;
+  /** Ask for transparent huge pages (best effort). Default false. */
+  hugepages?: boolean;
+  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
+  mlock?: boolean;
+  /** Create only: replace a buffer of that name even if a live process uses it. */
+  replace?: boolean;
+}
+
+/** Messages a receive delivers when no limit is given. */
+export const receiveLimitDefault = 256;
+
+const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
+const flags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
+
+const transmitterBackstop = new FinalizationRegistry<NativePointer>((handle) => {
+  native().symbols.zigbolt_broadcast_transmitter_close(handle);
+});
+const receiverBackstop = new FinalizationRegistry<NativePointer>((handle) => {
+  native().symbols.zigbolt_broadcast_receiver_close(handle);
+});
+
+/** What both ends share: the handle, the mapping and the cold queries. */
+class Endpoint {
+  readonly name: string;
+  readonly capacity: number;
+  readonly adapter: RuntimeAdapter;
+  readonly handle: NativePointer;
+  readonly buffer: ArrayBuffer;
+
+  constructor(name: string, handle: NativePointer, close: () => void) {
+    this.adapter = native();
+    this.name = name;
+    this.handle = handle;
+    const symbols = this.adapter.symbols;
+    this.capacity = symbols.zigbolt_broadcast_capacity(handle);
+    const segment = symbols.zigbolt_broadcast_segment(handle);
+    const length = symbols.zigbolt_broadcast_segment_length(handle);
+    if (this.adapter.isNull(segment) || length < 0 || this.capacity < 0) {
+      const error = lastStatusError(`Cannot map broadcast buffer "${name}"`);
+      close();
+      throw error;
+    }
+    this.buffer = this.adapter.view(segment, 0, length);
+  }
+
+  /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
+  counters(types: number[]): OrderedCounter[] {
+    const ids = types.map((type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type));
+    if (ids.some((id) => id < 0)) return [];
+    return ids.map((id) => new OrderedCounter(id));
+  }
+
+  counterId(type: number): number | undefined {
+    const id = this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
+  transmitterState(): PeerState {
+    const state = this.adapter.symbols.zigbolt_broadcast_transmitter_state(this.handle);
+    if (state < 0) throw statusError(state, `Cannot query broadcast buffer "${this.name}"`);
+    return peerStates[state];
+  }
+}
+
+/**
+ * The one transmitter of a broadcast buffer. `create` makes the buffer (and unlinks the name
+ * on close); `open` becomes the transmitter of an existing one (PublisherExistsError while
+ * another lives).
+ *
+ * @example
+ * ```ts
+ * using prices = BroadcastTransmitter.create({ name: "/prices", capacity: 1 << 20 });
+ * prices.transmit(1, new TextEncoder().encode("BTC 42000.5"));
+ * ```
+ */
+export class BroadcastTransmitter implements Disposable {
+  /** The buffer's name, e.g. "/prices". */
+  readonly name: string;
+  /** Bytes of records (a power of two). */
+  readonly capacity: number;
+  /** Largest message: capacity / 8 bytes. */
+  readonly messageLengthMax: number;
+  readonly #endpoint: Endpoint;
+  readonly #writer: BroadcastWriter;
+  #closed = false;
+
+  private constructor(name: string, handle: NativePointer) {
+    const close = () => native().symbols.zigbolt_broadcast_transmitter_close(handle);
+    this.#endpoint = new Endpoint(name, handle, close);
+    this.name = name;
+    this.capacity = this.#endpoint.capacity;
+    this.messageLengthMax = this.capacity / 8;
+    const [messages, bytes] = this.#endpoint.counters([
+      CounterType.BroadcastTransmittedMessages,
+      CounterType.BroadcastTransmittedBytes,
+    ]);
+    this.#writer = new BroadcastWriter(this.#endpoint.buffer, this.capacity, messages && { messages, bytes });
+    transmitterBackstop.register(this, handle, this);
+  }
+
+  /** Creates a broadcast buffer and becomes its transmitter. */
+  static create(options: BroadcastOptions): BroadcastTransmitter {
+    const { symbols, isNull } = native();
+    const name = checkedName(options?.name);
+    const capacity = options.capacity ?? layout.capacityDefault;
+    if (!layout.capacityValid(capacity)) {
+      throw new InvalidCapacityError(
+        `Cannot create broadcast buffer "${name}": capacity ${capacity} is not a power of two in [1024, 1 GiB]`,
+      );
+    }
+    const handle = symbols.zigbolt_broadcast_transmitter_create_ex(cString(name), capacity, flagsOf(options));
+    if (isNull(handle)) throw lastStatusError(`Cannot create broadcast buffer "${name}"`);
+    return new BroadcastTransmitter(name, handle);
+  }
+
+  /** Becomes the transmitter of an existing buffer (taking over from a dead one). */
+  static open(options: BroadcastOptions): BroadcastTransmitter {
+    const { symbols, isNull } = native();
+    const name = checkedOpen(options);
+    const handle = symbols.zigbolt_broadcast_transmitter_open_ex(cString(name), flagsOf(options));
+    if (isNull(handle)) throw lastStatusError(`Cannot open broadcast buffer "${name}" to transmit`);
+    return new BroadcastTransmitter(name, handle);
+  }
+
+  /**
+   * Copies one message into the buffer, overwriting the oldest: Status.Ok, or
+   * InvalidArgument (msgTypeId not an int32 >= 0), MessageTooLarge (over capacity / 8),
+   * HandleClosed, CorruptChannel. Never blocks, never allocates.
+   */
+  tryTransmit(msgTypeId: number, data: Uint8Array): number {
+    if (this.#closed) return Status.HandleClosed;
+    if ((msgTypeId | 0) !== msgTypeId || msgTypeId < 0) return Status.InvalidArgument;
+    if (data.byteLength > this.messageLengthMax) return Status.MessageTooLarge;
+    return this.#writer.transmit(msgTypeId, data) ? Status.Ok : Status.CorruptChannel;
+  }
+
+  /** Like `tryTransmit`, throwing the typed error instead of returning a status. */
+  transmit(msgTypeId: number, data: Uint8Array): void {
+    const status = this.tryTransmit(msgTypeId, data);
+    if (status === Status.Ok) return;
+    throw this.#error(status, msgTypeId, data);
+  }
+
+  /**
+   * The id, in the process's counters file, of this transmitter's counter of `type`
+   * (`CounterType.BroadcastTransmittedMessages` or `...Bytes`), or undefined without counters.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
+    return this.#endpoint.counterId(type);
+  }
+
+  /** Gives back the transmitter role, unmaps, unlinks the name if we created it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    transmitterBackstop.unregister(this);
+    this.#endpoint.adapter.symbols.zigbolt_broadcast_transmitter_close(this.#endpoint.handle);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #error(status: number, msgTypeId: number, data: Uint8Array): ZigBoltError {
+    const context = `Cannot transmit ${data.byteLength} bytes on broadcast buffer "${this.name}"`;
+    if (status === Status.InvalidArgument) {
+      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`);
+    }
+    if (status === Status.CorruptChannel) {
+      return new CorruptChannelError(`${context}: ${this.#writer.corruption}`);
+    }
+    return statusError(status, context);
+  }
+}
+
+/**
+ * A receiver of a broadcast buffer, with its own cursor; it joins at the latest message.
+ * `receive` copies each message into a scratch buffer and checks that nothing overwrote it
+ * before handing the copy over; a lapped receiver counts it and skips to the latest.
+ *
+ * @example
+ * ```ts
+ * using prices = BroadcastReceiver.open({ name: "/prices" });
+ * prices.receive((f) => console.log(f.msgTypeId, f.view.getFloat64(f.offset, true)), 100);
+ * if (prices.lappedCount > 0) console.warn("fell behind; some prices were skipped");
+ * ```
+ */
+export class BroadcastReceiver implements Disposable {
+  /** The buffer's name, e.g. "/prices". */
+  readonly name: string;
+  /** Bytes of records (a power of two). */
+  readonly capacity: number;
+  readonly #endpoint: Endpoint;
+  readonly #reader: BroadcastReader;
+  #closed = false;
+  #receiving = false;
+
+  private constructor(name: string, handle: NativePointer) {
+    const close = () => native().symbols.zigbolt_broadcast_receiver_close(handle);
+    this.#endpoint = new Endpoint(name, handle, close);
+    this.name = name;
+    this.capacity = this.#endpoint.capacity;
+    try {
+      const [messages, lapped] = this.#endpoint.counters([
+        CounterType.BroadcastReceivedMessages,
+        CounterType.BroadcastLapped,
+      ]);
+      this.#reader = new BroadcastReader(
+        this.#endpoint.buffer,
+        this.capacity,
+        messages && { messages, lapped },
+      );
+    } catch (error) {
+      close();
+      throw this.#corrupt(error);
+    }
+    receiverBackstop.register(this, handle, this);
+  }
+
+  /** Joins an existing buffer; NoSuchChannelError if nobody created it. */
+  static open(options: BroadcastOptions): BroadcastReceiver {
+    const { symbols, isNull } = native();
+    const name = checkedOpen(options);
+    const handle = symbols.zigbolt_broadcast_receiver_open_ex(cString(name), flagsOf(options));
+    if (isNull(handle)) throw lastStatusError(`Cannot open broadcast buffer "${name}" to receive`);
+    return new BroadcastReceiver(name, handle);
+  }
+
+  /**
+   * Hands up to `limit` messages to `handler` and returns how many. The handler gets a
+   * reused `Fragment` over a scratch copy (`bytes[offset, offset + length)`, `msgTypeId`),
+   * valid only during the call. No allocation per message.
+   */
+  receive(handler: BroadcastHandler, limit: number = receiveLimitDefault): number {
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot receive from broadcast buffer "${this.name}": it is closed`);
+    }
+    if (!(limit >= 0) || typeof handler !== "function") {
+      throw new InvalidArgumentError(`Cannot receive from "${this.name}": need a handler and a limit >= 0`);
+    }
+    this.#receiving = true;
+    try {
+      return this.#reader.receive(handler, limit);
+    } catch (error) {
+      throw this.#corrupt(error);
+    } finally {
+      this.#receiving = false;
+      // A handler that closed us: unmap now that the receive is out of the mapping.
+      if (this.#closed) this.#release();
+    }
+  }
+
+  /** Times this receiver was overrun by the transmitter and skipped to the latest message. */
+  get lappedCount(): number {
+    return this.#reader.lappedCount;
+  }
+
+  /** Whether the transmitter is alive, has died, has closed, or was never seen. */
+  transmitterState(): PeerState {
+    if (this.#closed) {
+      throw new HandleClosedError(`Cannot query broadcast buffer "${this.name}": it is closed`);
+    }
+    return this.#endpoint.transmitterState();
+  }
+
+  /**
+   * The id, in the process's counters file, of this receiver's counter of `type`
+   * (`CounterType.BroadcastReceivedMessages` or `...Lapped`), or undefined without counters.
+   */
+  counterId(type: number): number | undefined {
+    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
+    return this.#endpoint.counterId(type);
+  }
+
+  /** Unmaps the buffer (after the receive in progress, if a handler calls it). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reader.stopped = true;
+    if (!this.#receiving) this.#release();
+  }
+
+  #release(): void {
+    receiverBackstop.unregister(this);
+    this.#endpoint.adapter.symbols.zigbolt_broadcast_receiver_close(this.#endpoint.handle);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #corrupt(error: unknown): unknown {
+    if (!(error instanceof BroadcastCorruption)) return error;
+    return new CorruptChannelError(`Broadcast buffer "${this.name}" is corrupt: ${error.message}`);
+  }
+}
+
+function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text}\0`);
+}
+
+function checkedName(name: unknown): string {
+  if (typeof name !== "string" || name.includes("\0")) {
+    throw new InvalidNameError(
+      `Invalid broadcast buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`,
+    );
+  }
+  return name;
+}
+
+function checkedOpen(options: BroadcastOptions): string {
+  const name = checkedName(options?.name);
+  if (options.replace || options.capacity !== undefined) {
+    throw new InvalidArgumentError(
+      `Cannot open broadcast buffer "${name}": replace and capacity are create options`,
+    );
+  }
+  return name;
+}
+
+function flagsOf(options: BroadcastOptions): number {
+  let result = 0;
+  if (options.preFault ?? true) result |= flags.preFault;
+  if (options.hugepages) result |= flags.hugepages;
+  if (options.mlock) result |= flags.mlock;
+  if (options.replace) result |= flags.replace;
+  return result;
+}

@@ -1,0 +1,490 @@
+/**
+ * LogBuffer: an Aeron-style log of three terms in a named shared-memory segment, shared with
+ * Zig, C, Bun and Deno processes: one writer that claims, fills and commits frames in place,
+ * and one consumer that reads them, each keeping its own position (docs/log-buffer.md).
+ *
+ * Creating and opening go through libzigbolt; claim, commit, append and poll run in
+ * JavaScript over the mapping, with no FFI call and no allocation per message.
+ * @module
+ */
+import type { RuntimeAdapter } from "./_adapter.ts";
+import * as layout from "./_log_buffer_layout.ts";
+import {
+  type ConsumerCounters,
+  LogCorruption,
+  type LogFragmentHandler,
+  type LogMessageHandler,
+  LogReader,
+} from "./_log_reader.ts";
+import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
+import { CounterType } from "./counter_types.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
+import { lastStatusError, native, statusError } from "./_native.ts";
+import type { NativePointer } from "./_symbols.ts";
+import {
+  CorruptChannelError,
+  HandleClosedError,
+  InvalidArgumentError,
+  InvalidNameError,
+  InvalidTermLengthError,
+  MessageTooLargeError,
+} from "./errors.ts";
+import type { Fragment } from "./fragment.ts";
+import type { PeerState } from "./ipc_channel.ts";
+import { Status } from "./status.ts";
+
+export type { LogFragmentHandler, LogMessageHandler };
+
+/** The two sides of a log buffer. */
+export type LogRole = "writer" | "consumer";
+
+/** Options of `LogBuffer.create` and `LogBuffer.open`. */
+export interface LogBufferOptions {
+  /** "/" followed by 1..254 bytes without "/"; e.g. "/orders-log". */
+  name: string;
+  /** Create only: bytes per term, a power of two in [4096, 512 MiB]. Default 1 MiB. */
+  termLength?: number;
+  /** Fault every page in up front so the hot path takes no page faults. Default true. */
+  preFault?: boolean;
+  /** Ask for transparent huge pages (best effort). Default false. */
+  hugepages?: boolean;
+  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
+  mlock?: boolean;
+  /** Create only: replace a log buffer of that name even if a live process uses it. */
+  replace?: boolean;
+}
+
+/** Messages a poll delivers when no limit is given. */
+export const logPollLimitDefault = 256;
+
+/** Back-pressured claims between two checks of whether the consumer has died. */
+const livenessCheckPeriod = 8192;
+/** Polls stalled at an uncommitted frame between two checks of whether the writer has died. */
+const stallCheckPeriod = 1024;
+
+const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
+const flags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
+
+const backstop = new FinalizationRegistry<NativePointer>((handle) => {
+  native().symbols.zigbolt_log_buffer_close(handle);
+});
+
+/**
+ * A frame claimed from a log buffer: write the payload into `bytes` (or through `view`) at
+ * `offset .. offset + length`, then `commit()` it, or `abort()` it to turn it into padding.
+ * The same object is reused by every claim of its log buffer: nothing is allocated.
+ *
+ * @example
+ * ```ts
+ * const claim = log.claim(16, 7);
+ * if (claim !== null) {
+ *   claim.view.setFloat64(claim.offset, 42000.5, true);
+ *   claim.view.setFloat64(claim.offset + 8, 0.25, true);
+ *   claim.commit();
+ * }
+ * ```
+ */
+export class LogClaim {
+  /** The whole mapped segment; the payload is `bytes[offset, offset + length)`. */
+  readonly bytes: Uint8Array;
+  /** A DataView over the same segment, for writing fields in place. */
+  readonly view: DataView;
+  /** Payload start within `bytes` and `view` (16-byte aligned). */
+  offset = 0;
+  /** Payload length in bytes, as claimed. */
+  length = 0;
+  /** The message type id given to claim. */
+  msgTypeId = 0;
+  readonly #finish: (commit: boolean) => void;
+
+  /** Made by LogBuffer; not constructed directly. */
+  constructor(bytes: Uint8Array, view: DataView, finish: (commit: boolean) => void) {
+    this.bytes = bytes;
+    this.view = view;
+    this.#finish = finish;
+  }
+
+  /** Publishes the frame to the consumer. */
+  commit(): void {
+    this.#finish(true);
+  }
+
+  /** Turns the frame into padding: the consumer skips it. */
+  abort(): void {
+    this.#finish(false);
+  }
+
+  /** A view of the payload to fill (allocates a view object). */
+  payload(): Uint8Array {
+    return this.bytes.subarray(this.offset, this.offset + this.length);
+  }
+}
+
+/**
+ * A log buffer. `create` makes it (and unlinks the name on close), `open` joins one. Either
+ * side may write or read, but a log buffer has one live writer and one live consumer at a
+ * time (PublisherExists / SubscriberExists otherwise).
+ *
+ * @example
+ * ```ts
+ * using log = LogBuffer.create({ name: "/orders-log", termLength: 1 << 20 });
+ * log.append(new TextEncoder().encode("BUY 1 BTC"), 1);
+ * using reader = LogBuffer.open({ name: "/orders-log" });
+ * reader.pollFragments((f) => console.log(f.msgTypeId, f.length), 10);
+ * ```
+ */
+export class LogBuffer implements Disposable {
+  /** The log buffer's name, e.g. "/orders-log". */
+  readonly name: string;
+  /** Bytes per term (the creator's). */
+  readonly termLength: number;
+  readonly #adapter: RuntimeAdapter;
+  readonly #handle: NativePointer;
+  readonly #buffer: ArrayBuffer;
+  readonly #claim: LogClaim;
+  #writer: LogWriter | undefined;
+  #reader: LogReader | undefined;
+  #backPressureStreak = 0;
+  #stallStreak = 0;
+  #closed = false;
+  #polling = false;
+
+  private constructor(name: string, handle: NativePointer) {
+    const adapter = native();
+    this.#adapter = adapter;
+    this.name = name;
+    this.#handle = handle;
+    backstop.register(this, handle, this);
+    const symbols = adapter.symbols;
+    this.termLength = symbols.zigbolt_log_buffer_term_length(handle);
+    const segment = symbols.zigbolt_log_buffer_segment(handle);
+    const length = symbols.zigbolt_log_buffer_segment_length(handle);
+    if (adapter.isNull(segment) || length < 0) {
+      this.close();
+      throw lastStatusError(`Cannot map log buffer "${name}"`);
+    }
+    this.#buffer = adapter.view(segment, 0, length);
+    this.#claim = new LogClaim(
+      new Uint8Array(this.#buffer),
+      new DataView(this.#buffer),
+      (commit) => this.#finish(commit),
+    );
+  }
+
+  /**
+   * Creates a log buffer. Fails with ChannelInUseError if a live process uses the name
+   * (pass `replace: true` to take it anyway); one left by a dead process is replaced.
+   */
+  static create(options: LogBufferOptions): LogBuffer {
+    const { symbols, isNull } = native();
+    const name = checkedName(options?.name);
+    const termLength = options.termLength ?? layout.termLengthDefault;
+    if (!layout.termLengthValid(termLength)) {
+      throw new InvalidTermLengthError(
+        `Cannot create log buffer "${name}": term length ${termLength} is not a power of two in [4096, 512 MiB]`,
+      );
+    }
+    const handle = symbols.zigbolt_log_buffer_create_ex(cString(name), termLength, flagsOf(options));
+    if (isNull(handle)) throw lastStatusError(`Cannot create log buffer "${name}"`);
+    return new LogBuffer(name, handle);
+  }
+
+  /** Opens an existing log buffer; NoSuchChannelError if nobody created it. */
+  static open(options: LogBufferOptions): LogBuffer {
+    const { symbols, isNull } = native();
+    const name = checkedName(options?.name);
+    if (options.replace || options.termLength !== undefined) {
+      throw new InvalidArgumentError(
+        `Cannot open log buffer "${name}": replace and termLength are create options`,
+      );
+    }
+    const handle = symbols.zigbolt_log_buffer_open_ex(cString(name), flagsOf(options));
+    if (isNull(handle)) throw lastStatusError(`Cannot open log buffer "${name}"`);
+    return new LogBuffer(name, handle);
+  }
+
+  /**
+   * Claims a frame for `length` payload bytes and returns it to fill in place, or null when
+   * the consumer is a term behind (back-pressure: retry later). Commit or abort it before the
+   * next claim. Throws MessageTooLargeError, InvalidArgumentError, CorruptChannelError, and
+   * PeerDeadError once back-pressure lasts because the consumer has died.
+   */
+  claim(length: number, msgTypeId: number): LogClaim | null {
+    if (this.#closed) throw new HandleClosedError(`Cannot claim in log buffer "${this.name}": it is closed`);
+    const writer = this.#writer ?? this.#startWriting();
+    if (!(length >= 0 && length <= layout.payloadLengthMax) || (length | 0) !== length) {
+      throw this.#lengthError(length);
+    }
+    if (layout.alignedFrameLength(length) > this.termLength) throw this.#lengthError(length);
+    if ((msgTypeId | 0) !== msgTypeId) {
+      throw new InvalidArgumentError(
+        `Log buffer "${this.name}": msgTypeId ${msgTypeId} is not a 32-bit integer`,
+      );
+    }
+    if (writer.claimOutstanding) {
+      throw new InvalidArgumentError(
+        `Log buffer "${this.name}": commit or abort the outstanding claim first`,
+      );
+    }
+    const offset = writer.claim(length, msgTypeId);
+    if (offset < 0) return this.#claimFailed(offset, writer);
+    this.#backPressureStreak = 0;
+    const claim = this.#claim;
+    claim.offset = offset;
+    claim.length = length;
+    claim.msgTypeId = msgTypeId;
+    return claim;
+  }
+
+  /**
+   * Copies `data` into the log as one message: Status.Ok, Status.BackPressure (retry later),
+   * or another status (MessageTooLarge, PeerDead, CorruptChannel, ...). No allocation.
+   */
+  tryAppend(data: Uint8Array, msgTypeId: number): number {
+    let claim: LogClaim | null;
+    try {
+      claim = this.claim(data.byteLength, msgTypeId);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (typeof status === "number" && status < 0) return status;
+      throw error;
+    }
+    if (claim === null) return Status.BackPressure;
+    claim.bytes.set(data, claim.offset);
+    this.#finish(true);
+    return Status.Ok;
+  }
+
+  /** Like `tryAppend`, throwing the typed error (BackPressureError included) instead. */
+  append(data: Uint8Array, msgTypeId: number): void {
+    const status = this.tryAppend(data, msgTypeId);
+    if (status !== Status.Ok) {
+      throw statusError(status, `Cannot append ${data.byteLength} bytes to log buffer "${this.name}"`);
+    }
+  }
+
+  /**
+   * Hands up to `limit` messages to `handler(data, msgTypeId)` and returns how many. `data`
+   * is a view into shared memory, valid only during the call. Allocates one view object per
+   * message; `pollFragments` allocates nothing. Throws PeerDeadError when stalled at a frame
+   * whose writer died between claim and commit.
+   */
+  poll(handler: LogMessageHandler, limit: number = logPollLimitDefault): number {
+    return this.#read(handler, limit, false);
+  }
+
+  /** Like `poll`, with a reused `Fragment` over the segment: zero allocation per message. */
+  pollFragments(handler: LogFragmentHandler, limit: number = logPollLimitDefault): number {
+    return this.#read(handler as (fragment: Fragment) => void, limit, true);
+  }
+
+  /** Bytes this consumer has consumed (or, before its first poll, the shared consumer position). */
+  get position(): number {
+    if (this.#reader) return this.#reader.position;
+    return this.#nativePosition("consumer");
+  }
+
+  /** Bytes the writer has claimed since the log buffer was created. */
+  get writerPosition(): number {
+    if (this.#writer) {
+      this.#writer.flushCounters();
+      return this.#writer.position;
+    }
+    return this.#nativePosition("writer");
+  }
+
+  /** Whether whoever holds `role` is alive, has died, has closed it, or was never seen. */
+  peerState(role: LogRole): PeerState {
+    this.#ensureOpen("query");
+    return peerStates[
+      this.#checked(
+        this.#adapter.symbols.zigbolt_log_buffer_peer_state(this.#handle, roleNumber(role)),
+        "query",
+      )
+    ];
+  }
+
+  /** The pid of the process holding `role`, or 0. */
+  peerPid(role: LogRole): number {
+    this.#ensureOpen("query");
+    return this.#checked(
+      this.#adapter.symbols.zigbolt_log_buffer_peer_pid(this.#handle, roleNumber(role)),
+      "query",
+    );
+  }
+
+  /** Aborts an outstanding claim, gives back this side's roles, unmaps, unlinks if we created it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#writer?.claimOutstanding) this.#writer.abort();
+    this.#writer?.flushCounters();
+    if (this.#reader) this.#reader.stopped = true;
+    if (!this.#polling) this.#release();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #finish(commit: boolean): void {
+    const writer = this.#writer;
+    if (this.#closed || writer === undefined || !writer.claimOutstanding) {
+      throw new InvalidArgumentError(`Log buffer "${this.name}": no claim is outstanding`);
+    }
+    if (commit) writer.commit();
+    else writer.abort();
+  }
+
+  #claimFailed(result: number, writer: LogWriter): null {
+    if (result === claimCorrupt) {
+      throw new CorruptChannelError(`Log buffer "${this.name}" is corrupt: ${writer.corruption}`);
+    }
+    if (result === claimBackPressure && ++this.#backPressureStreak % livenessCheckPeriod === 0) {
+      if (this.peerState("consumer") === "dead") {
+        throw statusError(
+          Status.PeerDead,
+          `Log buffer "${this.name}": its consumer (pid ${this.peerPid("consumer")})`,
+        );
+      }
+    }
+    return null;
+  }
+
+  #lengthError(length: number): Error {
+    if (!Number.isInteger(length) || length < 0) {
+      return new InvalidArgumentError(`Log buffer "${this.name}": length ${length} is not a byte count`);
+    }
+    return new MessageTooLargeError(
+      `Cannot claim ${length} bytes in log buffer "${this.name}": a frame must fit one term of ${this.termLength} bytes and 16 MiB`,
+    );
+  }
+
+  #read(handler: LogMessageHandler | LogFragmentHandler, limit: number, asFragments: boolean): number {
+    if (!(limit >= 0) || typeof handler !== "function") {
+      this.#ensureOpen("poll");
+      throw new InvalidArgumentError(
+        `Cannot poll log buffer "${this.name}": need a handler and a limit >= 0`,
+      );
+    }
+    const reader = this.#reader ?? this.#startReading();
+    this.#polling = true;
+    let count: number;
+    try {
+      count = reader.read(handler, limit, asFragments);
+    } catch (error) {
+      if (error instanceof LogCorruption) {
+        throw new CorruptChannelError(`Log buffer "${this.name}" is corrupt: ${error.message}`);
+      }
+      throw error;
+    } finally {
+      this.#polling = false;
+      if (this.#closed) this.#release();
+    }
+    if (!reader.stalled) {
+      this.#stallStreak = 0;
+    } else if (++this.#stallStreak % stallCheckPeriod === 0 && this.peerState("writer") === "dead") {
+      throw statusError(
+        Status.PeerDead,
+        `Log buffer "${this.name}": its writer (pid ${this.peerPid("writer")}) died between claim and commit`,
+      );
+    }
+    return count;
+  }
+
+  #startWriting(): LogWriter {
+    this.#ensureOpen("write to");
+    const role = layout.roleNumbers.writer;
+    this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "write to");
+    const [messages, bytes, backPressure, position] = this.#counters([
+      CounterType.LogWrittenMessages,
+      CounterType.LogWrittenBytes,
+      CounterType.LogBackPressureEvents,
+      CounterType.LogWriterPosition,
+    ]);
+    const counters: WriterCounters | undefined = messages && { messages, bytes, backPressure, position };
+    return this.#writer = new LogWriter(new Int32Array(this.#buffer), this.termLength, counters);
+  }
+
+  #startReading(): LogReader {
+    this.#ensureOpen("poll");
+    const role = layout.roleNumbers.consumer;
+    this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "poll");
+    const [messages, bytes, position] = this.#counters([
+      CounterType.LogReadMessages,
+      CounterType.LogReadBytes,
+      CounterType.LogConsumerPosition,
+    ]);
+    const counters: ConsumerCounters | undefined = messages && { messages, bytes, position };
+    return this.#reader = new LogReader(this.#buffer, this.termLength, counters);
+  }
+
+  /** The counters libzigbolt allocated with a role, which JavaScript updates; [] without. */
+  #counters(types: number[]): OrderedCounter[] {
+    const ids = types.map((type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type));
+    if (ids.some((id) => id < 0)) return [];
+    return ids.map((id) => new OrderedCounter(id));
+  }
+
+  /**
+   * The id, in the process's counters file (`CountersFile.processDefault()`), of this log
+   * buffer's counter of `type` (a `CounterType.Log*`), or undefined if it has none (that role
+   * not taken yet, counters off or full).
+   */
+  counterId(type: number): number | undefined {
+    this.#ensureOpen("read counters of");
+    this.#writer?.flushCounters();
+    const id = this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type);
+    return id >= 0 ? id : undefined;
+  }
+
+  #nativePosition(role: LogRole): number {
+    this.#ensureOpen("query");
+    return this.#checked(
+      this.#adapter.symbols.zigbolt_log_buffer_position(this.#handle, roleNumber(role)),
+      "query",
+    );
+  }
+
+  #ensureOpen(action: string): void {
+    if (this.#closed) throw new HandleClosedError(`Cannot ${action} log buffer "${this.name}": it is closed`);
+  }
+
+  #release(): void {
+    this.#reader = undefined;
+    this.#writer = undefined;
+    backstop.unregister(this);
+    this.#adapter.symbols.zigbolt_log_buffer_close(this.#handle);
+  }
+
+  #checked(result: number, action: string): number {
+    if (result < 0) throw statusError(result, `Cannot ${action} log buffer "${this.name}"`);
+    return result;
+  }
+}
+
+function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text}\0`);
+}
+
+function checkedName(name: unknown): string {
+  if (typeof name !== "string" || name.includes("\0")) {
+    throw new InvalidNameError(`Invalid log buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
+  }
+  return name;
+}
+
+function flagsOf(options: LogBufferOptions): number {
+  let result = 0;
+  if (options.preFault ?? true) result |= flags.preFault;
+  if (options.hugepages) result |= flags.hugepages;
+  if (options.mlock) result |= flags.mlock;
+  if (options.replace) result |= flags.replace;
+  return result;
+}
+
+function roleNumber(role: LogRole): number {
+  const number = layout.roleNumbers[role];
+  if (number === undefined) throw new InvalidArgumentError(`Unknown log buffer role ${JSON.stringify(role)}`);
+  return number;
+}
