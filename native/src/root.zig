@@ -116,6 +116,7 @@ test {
     _ = @import("segment/named_segment.zig");
     // ---- counters tests ----
     _ = @import("counters/counters_test.zig");
+    _ = @import("counters/types.zig");
 
     // ---- rings tests ----
     _ = @import("ring/layout.zig");

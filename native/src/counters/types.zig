@@ -46,10 +46,47 @@ pub const TypeId = enum(i32) {
             .broadcast_transmitted_bytes => "bcast-tx-bytes",
             .broadcast_received_messages => "bcast-rx-msgs",
             .broadcast_lapped => "bcast-lapped",
-            _ => null,
+            _ => for (named_elsewhere) |entry| {
+                if (entry.type_id == type_id) break entry.name;
+            } else null,
         };
     }
 };
+
+/// Types whose enums live with their structure (ring/ring_counters.zig, agent/runner.zig),
+/// named here for the stat tool.
+const named_elsewhere = [_]struct { type_id: i32, name: []const u8 }{
+    .{ .type_id = 10, .name = "spsc-write-msgs" },
+    .{ .type_id = 11, .name = "spsc-write-bytes" },
+    .{ .type_id = 12, .name = "spsc-full" },
+    .{ .type_id = 13, .name = "spsc-producer-pos" },
+    .{ .type_id = 14, .name = "spsc-read-msgs" },
+    .{ .type_id = 15, .name = "spsc-read-bytes" },
+    .{ .type_id = 16, .name = "spsc-consumer-pos" },
+    .{ .type_id = 20, .name = "mpsc-write-msgs" },
+    .{ .type_id = 21, .name = "mpsc-write-bytes" },
+    .{ .type_id = 22, .name = "mpsc-full" },
+    .{ .type_id = 23, .name = "mpsc-read-msgs" },
+    .{ .type_id = 24, .name = "mpsc-read-bytes" },
+    .{ .type_id = 25, .name = "mpsc-lost-records" },
+    .{ .type_id = 26, .name = "mpsc-consumer-pos" },
+    .{ .type_id = 50, .name = "agent-duty-cycles" },
+    .{ .type_id = 51, .name = "agent-work" },
+    .{ .type_id = 52, .name = "agent-max-cycle-ns" },
+    .{ .type_id = 53, .name = "agent-errors" },
+};
+
+test "every structure's counter types have a name for the stat tool" {
+    const std = @import("std");
+    const ring_types = @import("../ring/ring_counters.zig").Type;
+    inline for (std.meta.fields(ring_types)) |field| {
+        try std.testing.expect(TypeId.name(field.value) != null);
+    }
+    const agent_types = @import("../agent/runner.zig").counter_types;
+    inline for (.{ agent_types.duty_cycles, agent_types.work_count, agent_types.max_cycle_ns, agent_types.errors }) |id| {
+        try std.testing.expect(TypeId.name(id) != null);
+    }
+}
 
 /// First type id free for applications.
 pub const application_first: i32 = 1000;
