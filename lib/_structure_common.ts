@@ -7,6 +7,7 @@
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import type { PeerState } from "./ipc_channel.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
 
 /** The flag bits of every `zigbolt_<x>_create_ex`/`_open_ex` (common.zig flag_*). */
 export const structureFlags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
@@ -51,4 +52,14 @@ export function closeBackstop(
   return new FinalizationRegistry<NativePointer>((handle) => {
     close(handle);
   });
+}
+
+/**
+ * The counters libzigbolt allocated for a handle (`idOf(type)` gives each id, < 0 when it
+ * has none), which JavaScript updates; [] unless it has all of `types`.
+ */
+export function orderedCounters(types: number[], idOf: (type: number) => number): OrderedCounter[] {
+  const ids = types.map(idOf);
+  if (ids.some((id) => id < 0)) return [];
+  return ids.map((id) => new OrderedCounter(id));
 }

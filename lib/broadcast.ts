@@ -13,11 +13,18 @@ import * as layout from "./_broadcast_layout.ts";
 import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
 import { BroadcastWriter } from "./_broadcast_transmitter.ts";
 import { CounterType } from "./counter_types.ts";
-import { OrderedCounter } from "./_ordered_counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { checkedName, cString } from "./_names.ts";
-import { checkedHandle, checkedResult, closeBackstop, flagsOf, peerStates } from "./_structure_common.ts";
+import {
+  checkedHandle,
+  checkedResult,
+  closeBackstop,
+  flagsOf,
+  orderedCounters,
+  peerStates,
+} from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
@@ -80,12 +87,15 @@ class Endpoint {
 
   /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
   counters(types: number[]): OrderedCounter[] {
-    const ids = types.map((type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type));
-    if (ids.some((id) => id < 0)) return [];
-    return ids.map((id) => new OrderedCounter(id));
+    return orderedCounters(
+      types,
+      (type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type),
+    );
   }
 
-  counterId(type: number): number | undefined {
+  /** The id of this handle's counter of `type`, or undefined; HandleClosedError once `closed`. */
+  counterId(type: number, closed: boolean): number | undefined {
+    if (closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
     const id = this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -181,8 +191,7 @@ export class BroadcastTransmitter implements Disposable {
    * (`CounterType.BroadcastTransmittedMessages` or `...Bytes`), or undefined without counters.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
-    return this.#endpoint.counterId(type);
+    return this.#endpoint.counterId(type, this.#closed);
   }
 
   /** Gives back the transmitter role, unmaps, unlinks the name if we created it. */
@@ -306,8 +315,7 @@ export class BroadcastReceiver implements Disposable {
    * (`CounterType.BroadcastReceivedMessages` or `...Lapped`), or undefined without counters.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
-    return this.#endpoint.counterId(type);
+    return this.#endpoint.counterId(type, this.#closed);
   }
 
   /** Unmaps the buffer (after the receive in progress, if a handler calls it). */

@@ -18,11 +18,18 @@ import {
 } from "./_log_reader.ts";
 import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
 import { CounterType } from "./counter_types.ts";
-import { OrderedCounter } from "./_ordered_counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { checkedName, cString } from "./_names.ts";
-import { checkedHandle, checkedResult, closeBackstop, flagsOf, peerStates } from "./_structure_common.ts";
+import {
+  checkedHandle,
+  checkedResult,
+  closeBackstop,
+  flagsOf,
+  orderedCounters,
+  peerStates,
+} from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
@@ -415,9 +422,10 @@ export class LogBuffer implements Disposable {
 
   /** The counters libzigbolt allocated with a role, which JavaScript updates; [] without. */
   #counters(types: number[]): OrderedCounter[] {
-    const ids = types.map((type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type));
-    if (ids.some((id) => id < 0)) return [];
-    return ids.map((id) => new OrderedCounter(id));
+    return orderedCounters(
+      types,
+      (type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type),
+    );
   }
 
   /**
