@@ -28,7 +28,7 @@ import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { ProducerCounterBatch, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
 /**
  * How long (ms) the record at the head may stay unwritten while the tail is past it before
@@ -88,9 +88,7 @@ export class MpscRingBuffer implements Disposable {
   #lostRecords = 0;
   #lostBytes = 0;
   /** Counters, brought up to date now and then (producer) or per read (consumer). */
-  #producerCounters: Counter[] | undefined;
-  #unflushedMessages = 0;
-  #unflushedBytes = 0;
+  readonly #producerCounters = new ProducerCounterBatch();
   #consumerCounters: Counter[] | undefined;
   #readTotal = 0;
 
@@ -179,7 +177,7 @@ export class MpscRingBuffer implements Disposable {
         const toEndNow = capacity - (tail & mask);
         const requiredNow = (aligned > toEndNow ? toEndNow : 0) + aligned;
         if (((tail + requiredNow - this.#headCache) >>> 0) > capacity) {
-          this.#full();
+          this.#producerCounters.full();
           return false;
         }
         continue;
@@ -205,8 +203,7 @@ export class MpscRingBuffer implements Disposable {
     // Release (seq-cst): the payload and type are visible to whoever loads this length.
     Atomics.store(words, offset >> 2, recordLength);
     header[pendingWord + 1] = 0;
-    this.#unflushedBytes += length;
-    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
+    this.#producerCounters.wrote(length);
     return true;
   }
 
@@ -239,7 +236,7 @@ export class MpscRingBuffer implements Disposable {
    */
   counterId(type: number): number | undefined {
     if (this.#closed) throw closedError(this.name, "read counters of");
-    this.#flushCounters();
+    this.#producerCounters.flush();
     const id = this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -247,7 +244,7 @@ export class MpscRingBuffer implements Disposable {
   /** Releases this handle's slot and role, unmaps, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
-    this.#flushCounters();
+    this.#producerCounters.flush();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -421,26 +418,11 @@ export class MpscRingBuffer implements Disposable {
     if (slot < 0) throw statusError(slot, `Cannot write to ring "${this.name}"`);
     this.#pendingWord = layout.pendingStartWord(slot);
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
-    this.#producerCounters = ringCounters(
+    this.#producerCounters.counters = ringCounters(
       (type) => this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type),
       [RingCounterType.MpscWrittenMessages, RingCounterType.MpscWrittenBytes, RingCounterType.MpscFullEvents],
     );
     return this.#pendingWord;
-  }
-
-  #full(): void {
-    this.#flushCounters();
-    this.#producerCounters?.[2].incrementOrdered();
-  }
-
-  #flushCounters(): void {
-    const counters = this.#producerCounters;
-    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
-      counters[0].addOrdered(this.#unflushedMessages);
-      counters[1].addOrdered(this.#unflushedBytes);
-    }
-    this.#unflushedMessages = 0;
-    this.#unflushedBytes = 0;
   }
 
   #startConsuming(): void {

@@ -28,7 +28,7 @@ import type { NativePointer } from "./_symbols.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { ProducerCounterBatch, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
 export type { RingFragmentHandler, RingMessageHandler, RingOptions };
 
@@ -75,10 +75,7 @@ export class SpscRingBuffer implements Disposable {
   #consumer = false;
   #head = 0;
   /** Counters (messages, bytes, full events, position), brought up to date now and then. */
-  #producerCounters: Counter[] | undefined;
-  #unflushedMessages = 0;
-  #unflushedBytes = 0;
-  #writtenTotal = 0;
+  readonly #producerCounters = new ProducerCounterBatch();
   #consumerCounters: Counter[] | undefined;
   #readTotal = 0;
 
@@ -147,7 +144,7 @@ export class SpscRingBuffer implements Disposable {
     const padding = aligned > toEnd ? toEnd : 0;
     const tailNext = (tail + padding + aligned) >>> 0;
     if (((tailNext - this.#headCache) >>> 0) > capacity && !this.#reloadHead(tailNext)) {
-      this.#full();
+      this.#producerCounters.full();
       return false;
     }
     const words = this.#words;
@@ -162,9 +159,8 @@ export class SpscRingBuffer implements Disposable {
     this.#tail = tailNext;
     // Release (Atomics are seq-cst): the record above is visible to whoever loads this tail.
     Atomics.store(this.#header, layout.tailWord, tailNext | 0);
-    this.#writtenTotal += padding + aligned;
-    this.#unflushedBytes += length;
-    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
+    this.#producerCounters.position += padding + aligned;
+    this.#producerCounters.wrote(length);
     return true;
   }
 
@@ -199,7 +195,7 @@ export class SpscRingBuffer implements Disposable {
    */
   counterId(type: number): number | undefined {
     if (this.#closed) throw closedError(this.name, "read counters of");
-    this.#flushCounters();
+    this.#producerCounters.flush();
     const id = this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -207,7 +203,7 @@ export class SpscRingBuffer implements Disposable {
   /** Releases this handle's roles, unmaps the segment, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
-    this.#flushCounters();
+    this.#producerCounters.flush();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -313,8 +309,8 @@ export class SpscRingBuffer implements Disposable {
     this.#producer = true;
     this.#tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
-    this.#writtenTotal = this.#tail;
-    this.#producerCounters = ringCounters(
+    this.#producerCounters.position = this.#tail;
+    this.#producerCounters.counters = ringCounters(
       (type) => this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type),
       [
         RingCounterType.SpscWrittenMessages,
@@ -323,22 +319,6 @@ export class SpscRingBuffer implements Disposable {
         RingCounterType.SpscProducerPosition,
       ],
     );
-  }
-
-  #full(): void {
-    this.#flushCounters();
-    this.#producerCounters?.[2].incrementOrdered();
-  }
-
-  #flushCounters(): void {
-    const counters = this.#producerCounters;
-    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
-      counters[0].addOrdered(this.#unflushedMessages);
-      counters[1].addOrdered(this.#unflushedBytes);
-      counters[3].setOrdered(this.#writtenTotal);
-    }
-    this.#unflushedMessages = 0;
-    this.#unflushedBytes = 0;
   }
 
   #startConsuming(): void {
