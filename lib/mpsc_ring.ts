@@ -22,7 +22,7 @@ import {
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
 import { checkedName, cString } from "./_names.ts";
-import { checkedHandle, closeBackstop } from "./_structure_common.ts";
+import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
 import { PayloadCopier } from "./_payload_copier.ts";
 import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
@@ -225,8 +225,7 @@ export class MpscRingBuffer implements Disposable {
   consumerState(): "none" | "alive" | "dead" | "closed" {
     if (this.#closed) throw closedError(this.name, "query");
     const state = this.#adapter.symbols.zigbolt_mpsc_consumer_state(this.#handle);
-    if (state < 0) throw statusError(state, `Cannot query ring "${this.name}"`);
-    return (["none", "alive", "dead", "closed"] as const)[state];
+    return peerStates[checkedResult(state, `Cannot query ring "${this.name}"`)];
   }
 
   /**
@@ -414,8 +413,10 @@ export class MpscRingBuffer implements Disposable {
   }
 
   #claimSlot(): number {
-    const slot = this.#adapter.symbols.zigbolt_mpsc_claim_producer(this.#handle);
-    if (slot < 0) throw statusError(slot, `Cannot write to ring "${this.name}"`);
+    const slot = checkedResult(
+      this.#adapter.symbols.zigbolt_mpsc_claim_producer(this.#handle),
+      `Cannot write to ring "${this.name}"`,
+    );
     this.#pendingWord = layout.pendingStartWord(slot);
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
     this.#producerCounters.counters = ringCounters(
@@ -426,8 +427,10 @@ export class MpscRingBuffer implements Disposable {
   }
 
   #startConsuming(): void {
-    const status = this.#adapter.symbols.zigbolt_mpsc_claim_consumer(this.#handle);
-    if (status < 0) throw statusError(status, `Cannot read from ring "${this.name}"`);
+    checkedResult(
+      this.#adapter.symbols.zigbolt_mpsc_claim_consumer(this.#handle),
+      `Cannot read from ring "${this.name}"`,
+    );
     this.#consumer = true;
     this.#head = Atomics.load(this.#header, layout.headWord) >>> 0;
     this.#readTotal = this.#head;

@@ -21,9 +21,9 @@ import {
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
 import { checkedName, cString } from "./_names.ts";
-import { checkedHandle, closeBackstop } from "./_structure_common.ts";
+import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
 import { PayloadCopier } from "./_payload_copier.ts";
-import { native, statusError } from "./_native.ts";
+import { native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
@@ -184,8 +184,7 @@ export class SpscRingBuffer implements Disposable {
     const number = layout.roleNumbers[role];
     if (number === undefined) throw new InvalidArgumentError(`Unknown role ${JSON.stringify(role)}`);
     const state = this.#adapter.symbols.zigbolt_spsc_peer_state(this.#handle, number);
-    if (state < 0) throw statusError(state, `Cannot query ring "${this.name}"`);
-    return (["none", "alive", "dead", "closed"] as const)[state];
+    return peerStates[checkedResult(state, `Cannot query ring "${this.name}"`)];
   }
 
   /**
@@ -336,7 +335,7 @@ export class SpscRingBuffer implements Disposable {
   }
 
   #checked(status: number, action: string): void {
-    if (status < 0) throw statusError(status, `Cannot ${action} ring "${this.name}"`);
+    checkedResult(status, `Cannot ${action} ring "${this.name}"`);
   }
 
   #release(): void {
