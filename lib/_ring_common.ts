@@ -7,7 +7,15 @@ import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_ring_layout.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { lastStatusError } from "./_native.ts";
-import { InvalidArgumentError, InvalidCapacityError, InvalidNameError } from "./errors.ts";
+import {
+  CorruptChannelError,
+  HandleClosedError,
+  InvalidArgumentError,
+  InvalidCapacityError,
+  MessageTooLargeError,
+} from "./errors.ts";
+import type { Fragment } from "./fragment.ts";
+import { flagsOf as structureFlagsOf } from "./_structure_common.ts";
 
 /** Options of `SpscRingBuffer.create`/`open` and `MpscRingBuffer.create`/`open`. */
 export interface RingOptions {
@@ -31,16 +39,8 @@ export interface RingOptions {
 /** Called with each message's payload (a view into shared memory, valid during the call). */
 export type RingMessageHandler = (data: Uint8Array, msgTypeId: number) => void;
 
-export function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
-
-export function checkedName(name: unknown): string {
-  if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(`Invalid ring name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
-  }
-  return name;
-}
+/** Called with a reused Fragment per message: zero allocation. */
+export type RingFragmentHandler = (fragment: Fragment) => void;
 
 export function checkedCapacity(capacity: number): number {
   if (
@@ -59,12 +59,7 @@ export function flagsOf(options: RingOptions, create: boolean): number {
   if (!create && options.capacity !== undefined) {
     throw new InvalidArgumentError("capacity is a create option: open takes the creator's");
   }
-  let flags = 0;
-  if (options.preFault ?? true) flags |= layout.flags.preFault;
-  if (options.hugepages) flags |= layout.flags.hugepages;
-  if (options.mlock) flags |= layout.flags.mlock;
-  if (options.replace) flags |= layout.flags.replace;
-  return flags;
+  return structureFlagsOf(options);
 }
 
 /** The mapped segment: the header words and the data region. */
@@ -90,4 +85,78 @@ export function mapRing(
   const header = new Int32Array(adapter.view(segment, 0, dataOffset));
   const data = adapter.view(segment, dataOffset, capacity);
   return { header, bytes: new Uint8Array(data), words: new Int32Array(data), view: new DataView(data) };
+}
+
+/** The error of an operation on a closed ring. */
+export function closedError(name: string, action: string): HandleClosedError {
+  return new HandleClosedError(`Cannot ${action} ring "${name}": it is closed`);
+}
+
+/** The error for corrupt shared positions or records of a ring. */
+export function corruptError(name: string, detail: string): CorruptChannelError {
+  return new CorruptChannelError(`Ring "${name}" is corrupt: ${detail}`);
+}
+
+/** The payload length of `data`, if `write(data, msgTypeId)` may write it; else throws. */
+export function checkedWriteLength(
+  name: string,
+  payloadLengthMax: number,
+  data: Uint8Array,
+  msgTypeId: number,
+): number {
+  const length = data?.byteLength;
+  if (
+    !(length <= payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff ||
+    !(data instanceof Uint8Array)
+  ) {
+    throw writeError(name, payloadLengthMax, data, msgTypeId);
+  }
+  return length;
+}
+
+function writeError(name: string, payloadLengthMax: number, data: unknown, msgTypeId: number): Error {
+  if (!(data instanceof Uint8Array)) {
+    return new InvalidArgumentError(`Cannot write to ring "${name}": data must be a Uint8Array`);
+  }
+  const length = data.byteLength;
+  if (length > payloadLengthMax) {
+    return new MessageTooLargeError(
+      `Cannot write ${length} bytes to ring "${name}": at most ${payloadLengthMax} fit a message`,
+    );
+  }
+  return new InvalidArgumentError(
+    `Cannot write to ring "${name}": msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`,
+  );
+}
+
+/** Throws unless `read`/`readFragments` got a handler and a limit >= 0. */
+export function checkReadArguments(name: string, handler: unknown, limit: number): void {
+  if (!(limit >= 0) || typeof handler !== "function") {
+    throw new InvalidArgumentError(`Cannot read ring "${name}": need a handler and a limit >= 0`);
+  }
+}
+
+/**
+ * Hands the record of `length` bytes (header included) at `offset` to `handler`: as the
+ * reused `fragment` (whose bytes and view are the ring's data), or as a fresh subarray of
+ * `bytes`.
+ */
+export function deliver(
+  handler: RingMessageHandler | RingFragmentHandler,
+  asFragments: boolean,
+  fragment: Fragment,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  msgTypeId: number,
+): void {
+  const start = offset + layout.recordHeaderLength;
+  if (asFragments) {
+    fragment.offset = start;
+    fragment.length = length - layout.recordHeaderLength;
+    fragment.msgTypeId = msgTypeId;
+    (handler as RingFragmentHandler)(fragment);
+  } else {
+    (handler as RingMessageHandler)(bytes.subarray(start, start + length - 8), msgTypeId);
+  }
 }

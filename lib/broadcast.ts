@@ -13,15 +13,23 @@ import * as layout from "./_broadcast_layout.ts";
 import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
 import { BroadcastWriter } from "./_broadcast_transmitter.ts";
 import { CounterType } from "./counter_types.ts";
-import { OrderedCounter } from "./_ordered_counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { checkedName, cString } from "./_names.ts";
+import {
+  checkedHandle,
+  checkedResult,
+  closeBackstop,
+  flagsOf,
+  orderedCounters,
+  peerStates,
+} from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
   InvalidArgumentError,
   InvalidCapacityError,
-  InvalidNameError,
   type ZigBoltError,
 } from "./errors.ts";
 import type { PeerState } from "./ipc_channel.ts";
@@ -48,15 +56,10 @@ export interface BroadcastOptions {
 /** Messages a receive delivers when no limit is given. */
 export const receiveLimitDefault = 256;
 
-const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
-const flags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
-
-const transmitterBackstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_broadcast_transmitter_close(handle);
-});
-const receiverBackstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_broadcast_receiver_close(handle);
-});
+const transmitterBackstop = closeBackstop((handle) =>
+  native().symbols.zigbolt_broadcast_transmitter_close(handle)
+);
+const receiverBackstop = closeBackstop((handle) => native().symbols.zigbolt_broadcast_receiver_close(handle));
 
 /** What both ends share: the handle, the mapping and the cold queries. */
 class Endpoint {
@@ -84,20 +87,22 @@ class Endpoint {
 
   /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
   counters(types: number[]): OrderedCounter[] {
-    const ids = types.map((type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type));
-    if (ids.some((id) => id < 0)) return [];
-    return ids.map((id) => new OrderedCounter(id));
+    return orderedCounters(
+      types,
+      (type) => this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type),
+    );
   }
 
-  counterId(type: number): number | undefined {
+  /** The id of this handle's counter of `type`, or undefined; HandleClosedError once `closed`. */
+  counterId(type: number, closed: boolean): number | undefined {
+    if (closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
     const id = this.adapter.symbols.zigbolt_broadcast_counter_id(this.handle, type);
     return id >= 0 ? id : undefined;
   }
 
   transmitterState(): PeerState {
     const state = this.adapter.symbols.zigbolt_broadcast_transmitter_state(this.handle);
-    if (state < 0) throw statusError(state, `Cannot query broadcast buffer "${this.name}"`);
-    return peerStates[state];
+    return peerStates[checkedResult(state, `Cannot query broadcast buffer "${this.name}"`)];
   }
 }
 
@@ -139,8 +144,8 @@ export class BroadcastTransmitter implements Disposable {
 
   /** Creates a broadcast buffer and becomes its transmitter. */
   static create(options: BroadcastOptions): BroadcastTransmitter {
-    const { symbols, isNull } = native();
-    const name = checkedName(options?.name);
+    const { symbols } = native();
+    const name = checkedName(options?.name, "broadcast buffer");
     const capacity = options.capacity ?? layout.capacityDefault;
     if (!layout.capacityValid(capacity)) {
       throw new InvalidCapacityError(
@@ -148,17 +153,18 @@ export class BroadcastTransmitter implements Disposable {
       );
     }
     const handle = symbols.zigbolt_broadcast_transmitter_create_ex(cString(name), capacity, flagsOf(options));
-    if (isNull(handle)) throw lastStatusError(`Cannot create broadcast buffer "${name}"`);
-    return new BroadcastTransmitter(name, handle);
+    return new BroadcastTransmitter(name, checkedHandle(handle, `Cannot create broadcast buffer "${name}"`));
   }
 
   /** Becomes the transmitter of an existing buffer (taking over from a dead one). */
   static open(options: BroadcastOptions): BroadcastTransmitter {
-    const { symbols, isNull } = native();
+    const { symbols } = native();
     const name = checkedOpen(options);
     const handle = symbols.zigbolt_broadcast_transmitter_open_ex(cString(name), flagsOf(options));
-    if (isNull(handle)) throw lastStatusError(`Cannot open broadcast buffer "${name}" to transmit`);
-    return new BroadcastTransmitter(name, handle);
+    return new BroadcastTransmitter(
+      name,
+      checkedHandle(handle, `Cannot open broadcast buffer "${name}" to transmit`),
+    );
   }
 
   /**
@@ -185,8 +191,7 @@ export class BroadcastTransmitter implements Disposable {
    * (`CounterType.BroadcastTransmittedMessages` or `...Bytes`), or undefined without counters.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
-    return this.#endpoint.counterId(type);
+    return this.#endpoint.counterId(type, this.#closed);
   }
 
   /** Gives back the transmitter role, unmaps, unlinks the name if we created it. */
@@ -259,11 +264,13 @@ export class BroadcastReceiver implements Disposable {
 
   /** Joins an existing buffer; NoSuchChannelError if nobody created it. */
   static open(options: BroadcastOptions): BroadcastReceiver {
-    const { symbols, isNull } = native();
+    const { symbols } = native();
     const name = checkedOpen(options);
     const handle = symbols.zigbolt_broadcast_receiver_open_ex(cString(name), flagsOf(options));
-    if (isNull(handle)) throw lastStatusError(`Cannot open broadcast buffer "${name}" to receive`);
-    return new BroadcastReceiver(name, handle);
+    return new BroadcastReceiver(
+      name,
+      checkedHandle(handle, `Cannot open broadcast buffer "${name}" to receive`),
+    );
   }
 
   /**
@@ -308,8 +315,7 @@ export class BroadcastReceiver implements Disposable {
    * (`CounterType.BroadcastReceivedMessages` or `...Lapped`), or undefined without counters.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw new HandleClosedError(`Cannot read counters of "${this.name}": it is closed`);
-    return this.#endpoint.counterId(type);
+    return this.#endpoint.counterId(type, this.#closed);
   }
 
   /** Unmaps the buffer (after the receive in progress, if a handler calls it). */
@@ -335,34 +341,12 @@ export class BroadcastReceiver implements Disposable {
   }
 }
 
-function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
-
-function checkedName(name: unknown): string {
-  if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(
-      `Invalid broadcast buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`,
-    );
-  }
-  return name;
-}
-
 function checkedOpen(options: BroadcastOptions): string {
-  const name = checkedName(options?.name);
+  const name = checkedName(options?.name, "broadcast buffer");
   if (options.replace || options.capacity !== undefined) {
     throw new InvalidArgumentError(
       `Cannot open broadcast buffer "${name}": replace and capacity are create options`,
     );
   }
   return name;
-}
-
-function flagsOf(options: BroadcastOptions): number {
-  let result = 0;
-  if (options.preFault ?? true) result |= flags.preFault;
-  if (options.hugepages) result |= flags.hugepages;
-  if (options.mlock) result |= flags.mlock;
-  if (options.replace) result |= flags.replace;
-  return result;
 }

@@ -20,6 +20,7 @@ import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { checkedName, cString } from "./_names.ts";
+import { checkedHandle, checkedResult, closeBackstop, flagsOf, peerStates } from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
@@ -76,11 +77,7 @@ export const pollLimitDefault = 256;
 
 const openRetryMs = 1;
 
-const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
-
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_ipc_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_ipc_close(handle));
 
 /**
  * A shared-memory channel. `create` makes it (and unlinks the name on close), `open` joins
@@ -125,8 +122,7 @@ export class IpcChannel implements Disposable {
     const name = checkedName(options?.name);
     const termLength = checkedTermLength(options.termLength ?? layout.termLengthDefault);
     const handle = symbols.zigbolt_ipc_create_ex(cString(name), termLength, flagsOf(options));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot create channel "${name}"`);
-    return new IpcChannel(name, handle);
+    return new IpcChannel(name, checkedHandle(handle, `Cannot create channel "${name}"`));
   }
 
   /** Opens an existing channel; NoSuchChannelError if nobody created it. */
@@ -136,8 +132,7 @@ export class IpcChannel implements Disposable {
     const termLength = checkedTermLength(options.termLength ?? 0);
     if (options.replace) throw new InvalidArgumentError(`Cannot open "${name}": replace is a create option`);
     const handle = symbols.zigbolt_ipc_open_ex(cString(name), termLength, flagsOf(options));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot open channel "${name}"`);
-    return new IpcChannel(name, handle);
+    return new IpcChannel(name, checkedHandle(handle, `Cannot open channel "${name}"`));
   }
 
   /**
@@ -165,8 +160,7 @@ export class IpcChannel implements Disposable {
 
   /** @internal Wraps a handle made by a Transport. */
   static fromHandle(name: string, handle: NativePointer, context: string): IpcChannel {
-    if (native().isNull(handle)) throw lastStatusError(context);
-    return new IpcChannel(name, handle);
+    return new IpcChannel(name, checkedHandle(handle, context));
   }
 
   /** True once `close()` was called. */
@@ -336,8 +330,7 @@ export class IpcChannel implements Disposable {
   }
 
   #checked(result: number, action: string): number {
-    if (result < 0) throw statusError(result, `Cannot ${action} channel "${this.name}"`);
-    return result;
+    return checkedResult(result, `Cannot ${action} channel "${this.name}"`);
   }
 
   #publishError(status: number, data: Uint8Array, msgTypeId: number): Error {
@@ -362,15 +355,6 @@ function checkedTermLength(termLength: number): number {
     );
   }
   return termLength;
-}
-
-function flagsOf(options: IpcChannelOptions): number {
-  let flags = 0;
-  if (options.preFault ?? true) flags |= layout.flags.preFault;
-  if (options.hugepages) flags |= layout.flags.hugepages;
-  if (options.mlock) flags |= layout.flags.mlock;
-  if (options.replace) flags |= layout.flags.replace;
-  return flags;
 }
 
 function roleNumber(role: PeerRole): number {

@@ -18,14 +18,22 @@ import {
 } from "./_log_reader.ts";
 import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
 import { CounterType } from "./counter_types.ts";
-import { OrderedCounter } from "./_ordered_counters.ts";
+import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { checkedName, cString } from "./_names.ts";
+import {
+  checkedHandle,
+  checkedResult,
+  closeBackstop,
+  flagsOf,
+  orderedCounters,
+  peerStates,
+} from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
   InvalidArgumentError,
-  InvalidNameError,
   InvalidTermLengthError,
   MessageTooLargeError,
 } from "./errors.ts";
@@ -62,12 +70,7 @@ const livenessCheckPeriod = 8192;
 /** Polls stalled at an uncommitted frame between two checks of whether the writer has died. */
 const stallCheckPeriod = 1024;
 
-const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
-const flags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
-
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_log_buffer_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_log_buffer_close(handle));
 
 /**
  * A frame claimed from a log buffer: write the payload into `bytes` (or through `view`) at
@@ -176,8 +179,8 @@ export class LogBuffer implements Disposable {
    * (pass `replace: true` to take it anyway); one left by a dead process is replaced.
    */
   static create(options: LogBufferOptions): LogBuffer {
-    const { symbols, isNull } = native();
-    const name = checkedName(options?.name);
+    const { symbols } = native();
+    const name = checkedName(options?.name, "log buffer");
     const termLength = options.termLength ?? layout.termLengthDefault;
     if (!layout.termLengthValid(termLength)) {
       throw new InvalidTermLengthError(
@@ -185,22 +188,20 @@ export class LogBuffer implements Disposable {
       );
     }
     const handle = symbols.zigbolt_log_buffer_create_ex(cString(name), termLength, flagsOf(options));
-    if (isNull(handle)) throw lastStatusError(`Cannot create log buffer "${name}"`);
-    return new LogBuffer(name, handle);
+    return new LogBuffer(name, checkedHandle(handle, `Cannot create log buffer "${name}"`));
   }
 
   /** Opens an existing log buffer; NoSuchChannelError if nobody created it. */
   static open(options: LogBufferOptions): LogBuffer {
-    const { symbols, isNull } = native();
-    const name = checkedName(options?.name);
+    const { symbols } = native();
+    const name = checkedName(options?.name, "log buffer");
     if (options.replace || options.termLength !== undefined) {
       throw new InvalidArgumentError(
         `Cannot open log buffer "${name}": replace and termLength are create options`,
       );
     }
     const handle = symbols.zigbolt_log_buffer_open_ex(cString(name), flagsOf(options));
-    if (isNull(handle)) throw lastStatusError(`Cannot open log buffer "${name}"`);
-    return new LogBuffer(name, handle);
+    return new LogBuffer(name, checkedHandle(handle, `Cannot open log buffer "${name}"`));
   }
 
   /**
@@ -421,9 +422,10 @@ export class LogBuffer implements Disposable {
 
   /** The counters libzigbolt allocated with a role, which JavaScript updates; [] without. */
   #counters(types: number[]): OrderedCounter[] {
-    const ids = types.map((type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type));
-    if (ids.some((id) => id < 0)) return [];
-    return ids.map((id) => new OrderedCounter(id));
+    return orderedCounters(
+      types,
+      (type) => this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type),
+    );
   }
 
   /**
@@ -458,29 +460,8 @@ export class LogBuffer implements Disposable {
   }
 
   #checked(result: number, action: string): number {
-    if (result < 0) throw statusError(result, `Cannot ${action} log buffer "${this.name}"`);
-    return result;
+    return checkedResult(result, `Cannot ${action} log buffer "${this.name}"`);
   }
-}
-
-function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
-
-function checkedName(name: unknown): string {
-  if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(`Invalid log buffer name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
-  }
-  return name;
-}
-
-function flagsOf(options: LogBufferOptions): number {
-  let result = 0;
-  if (options.preFault ?? true) result |= flags.preFault;
-  if (options.hugepages) result |= flags.hugepages;
-  if (options.mlock) result |= flags.mlock;
-  if (options.replace) result |= flags.replace;
-  return result;
 }
 
 function roleNumber(role: LogRole): number {

@@ -9,26 +9,26 @@
 import type { RuntimeAdapter } from "./_adapter.ts";
 import {
   checkedCapacity,
-  checkedName,
-  cString,
+  checkedWriteLength,
+  checkReadArguments,
+  closedError,
+  corruptError,
+  deliver,
   flagsOf,
   mapRing,
+  type RingFragmentHandler,
   type RingMessageHandler,
   type RingOptions,
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
-import { lastStatusError, native, statusError } from "./_native.ts";
+import { checkedName, cString } from "./_names.ts";
+import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
+import { PayloadCopier } from "./_payload_copier.ts";
+import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
-import {
-  CorruptChannelError,
-  HandleClosedError,
-  InvalidArgumentError,
-  MessageTooLargeError,
-} from "./errors.ts";
 import { Fragment } from "./fragment.ts";
-import type { RingFragmentHandler } from "./spsc_ring.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { ProducerCounterBatch, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
 /**
  * How long (ms) the record at the head may stay unwritten while the tail is past it before
@@ -36,9 +36,7 @@ import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_coun
  */
 const stuckCheckMs = 1;
 
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_mpsc_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_mpsc_close(handle));
 
 /** @internal Test hook: the crash tests make a producer stop between claim and commit. */
 export const hangAfterClaim: unique symbol = Symbol("hangAfterClaim");
@@ -73,12 +71,10 @@ export class MpscRingBuffer implements Disposable {
   readonly #bytes: Uint8Array;
   readonly #words: Int32Array;
   readonly #mask: number;
+  readonly #copier: PayloadCopier;
   readonly #fragment = new Fragment();
   #closed = false;
   #reading = false;
-  /** The last payload buffer written and a word view of it (see #copy). */
-  #source: Uint8Array = new Uint8Array(0);
-  #sourceWords: Int32Array = new Int32Array(0);
   /** Producer state: our slot's pending_start word (-1 until a slot is ours). */
   #pendingWord = -1;
   #headCache = 0;
@@ -92,9 +88,7 @@ export class MpscRingBuffer implements Disposable {
   #lostRecords = 0;
   #lostBytes = 0;
   /** Counters, brought up to date now and then (producer) or per read (consumer). */
-  #producerCounters: Counter[] | undefined;
-  #unflushedMessages = 0;
-  #unflushedBytes = 0;
+  readonly #producerCounters = new ProducerCounterBatch();
   #consumerCounters: Counter[] | undefined;
   #readTotal = 0;
 
@@ -118,6 +112,7 @@ export class MpscRingBuffer implements Disposable {
     this.#header = mapping.header;
     this.#bytes = mapping.bytes;
     this.#words = mapping.words;
+    this.#copier = new PayloadCopier(mapping.bytes, mapping.words);
     this.#fragment.bytes = mapping.bytes;
     this.#fragment.view = mapping.view;
     backstop.register(this, handle, this);
@@ -125,19 +120,17 @@ export class MpscRingBuffer implements Disposable {
 
   /** Creates a ring; ChannelInUseError if a live process uses the name (see `replace`). */
   static create(options: RingOptions): MpscRingBuffer {
-    const name = checkedName(options?.name);
+    const name = checkedName(options?.name, "ring");
     const capacity = checkedCapacity(options.capacity ?? layout.capacityDefault);
     const handle = native().symbols.zigbolt_mpsc_create_ex(cString(name), capacity, flagsOf(options, true));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot create ring "${name}"`);
-    return new MpscRingBuffer(name, handle);
+    return new MpscRingBuffer(name, checkedHandle(handle, `Cannot create ring "${name}"`));
   }
 
   /** Opens an existing ring: NoSuchChannelError, WrongStructureError, CorruptChannelError, ... */
   static open(options: RingOptions): MpscRingBuffer {
-    const name = checkedName(options?.name);
+    const name = checkedName(options?.name, "ring");
     const handle = native().symbols.zigbolt_mpsc_open_ex(cString(name), flagsOf(options, false));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot open ring "${name}"`);
-    return new MpscRingBuffer(name, handle);
+    return new MpscRingBuffer(name, checkedHandle(handle, `Cannot open ring "${name}"`));
   }
 
   /** True once `close()` was called. */
@@ -162,14 +155,8 @@ export class MpscRingBuffer implements Disposable {
    * TooManyHandlesError (64 live producers already).
    */
   write(data: Uint8Array, msgTypeId: number): boolean {
-    if (this.#closed) throw this.#closedError("write to");
-    const length = data?.byteLength;
-    if (
-      !(length <= this.payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff ||
-      !(data instanceof Uint8Array)
-    ) {
-      throw this.#writeError(data, msgTypeId);
-    }
+    if (this.#closed) throw closedError(this.name, "write to");
+    const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
     const pendingWord = this.#pendingWord >= 0 ? this.#pendingWord : this.#claimSlot();
     const header = this.#header;
     const capacity = this.capacity;
@@ -190,7 +177,7 @@ export class MpscRingBuffer implements Disposable {
         const toEndNow = capacity - (tail & mask);
         const requiredNow = (aligned > toEndNow ? toEndNow : 0) + aligned;
         if (((tail + requiredNow - this.#headCache) >>> 0) > capacity) {
-          this.#full();
+          this.#producerCounters.full();
           return false;
         }
         continue;
@@ -211,13 +198,12 @@ export class MpscRingBuffer implements Disposable {
       offset = 0;
     }
     if (this.#hangCountdown >= 0 && this.#hangCountdown-- === 0) hangForEver();
-    this.#copy(data, length, offset + layout.recordHeaderLength);
+    this.#copier.copy(data, length, offset + layout.recordHeaderLength);
     words[(offset >> 2) + 1] = msgTypeId;
     // Release (seq-cst): the payload and type are visible to whoever loads this length.
     Atomics.store(words, offset >> 2, recordLength);
     header[pendingWord + 1] = 0;
-    this.#unflushedBytes += length;
-    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
+    this.#producerCounters.wrote(length);
     return true;
   }
 
@@ -237,10 +223,9 @@ export class MpscRingBuffer implements Disposable {
 
   /** Whether the consumer's process is alive, dead, closed it, or was never seen. */
   consumerState(): "none" | "alive" | "dead" | "closed" {
-    if (this.#closed) throw this.#closedError("query");
+    if (this.#closed) throw closedError(this.name, "query");
     const state = this.#adapter.symbols.zigbolt_mpsc_consumer_state(this.#handle);
-    if (state < 0) throw statusError(state, `Cannot query ring "${this.name}"`);
-    return (["none", "alive", "dead", "closed"] as const)[state];
+    return peerStates[checkedResult(state, `Cannot query ring "${this.name}"`)];
   }
 
   /**
@@ -249,8 +234,8 @@ export class MpscRingBuffer implements Disposable {
    * counters are brought up to date every 256 writes, on full and on close.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw this.#closedError("read counters of");
-    this.#flushCounters();
+    if (this.#closed) throw closedError(this.name, "read counters of");
+    this.#producerCounters.flush();
     const id = this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -258,7 +243,7 @@ export class MpscRingBuffer implements Disposable {
   /** Releases this handle's slot and role, unmaps, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
-    this.#flushCounters();
+    this.#producerCounters.flush();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -272,35 +257,9 @@ export class MpscRingBuffer implements Disposable {
     this.#hangCountdown = countdown;
   }
 
-  /**
-   * Copies a payload into the data at `start` (8-aligned). Small payloads go word by word
-   * through an Int32Array view of the caller's buffer, kept while the caller reuses it:
-   * `Uint8Array.set` costs ~15 ns a call, a loop of 32-bit stores ~1 ns per word.
-   */
-  #copy(data: Uint8Array, length: number, start: number): void {
-    if (length > 256 || (data.byteOffset & 3) !== 0) {
-      this.#bytes.set(data, start);
-      return;
-    }
-    let source = this.#sourceWords;
-    if (data !== this.#source || source.length !== length >> 2) {
-      source = new Int32Array(data.buffer, data.byteOffset, length >> 2);
-      this.#source = data;
-      this.#sourceWords = source;
-    }
-    const words = this.#words;
-    const base = start >> 2;
-    const count = length >> 2;
-    for (let i = 0; i < count; i++) words[base + i] = source[i];
-    const bytes = this.#bytes;
-    for (let i = count << 2; i < length; i++) bytes[start + i] = data[i];
-  }
-
   #read(handler: RingMessageHandler | RingFragmentHandler, limit: number, asFragments: boolean): number {
-    if (this.#closed) throw this.#closedError("read from");
-    if (!(limit >= 0) || typeof handler !== "function") {
-      throw new InvalidArgumentError(`Cannot read ring "${this.name}": need a handler and a limit >= 0`);
-    }
+    if (this.#closed) throw closedError(this.name, "read from");
+    checkReadArguments(this.name, handler, limit);
     if (!this.#consumer) this.#startConsuming();
     const header = this.#header;
     const words = this.#words;
@@ -359,15 +318,7 @@ export class MpscRingBuffer implements Disposable {
         }
         count++;
         payloadBytes += length - layout.recordHeaderLength;
-        const start = offset + layout.recordHeaderLength;
-        if (asFragments) {
-          fragment.offset = start;
-          fragment.length = length - layout.recordHeaderLength;
-          fragment.msgTypeId = msgTypeId;
-          (handler as RingFragmentHandler)(fragment);
-        } else {
-          (handler as RingMessageHandler)(this.#bytes.subarray(start, start + length - 8), msgTypeId);
-        }
+        deliver(handler, asFragments, fragment, this.#bytes, offset, length, msgTypeId);
         if (this.#closed) break;
       }
     } finally {
@@ -385,7 +336,7 @@ export class MpscRingBuffer implements Disposable {
       }
       if (this.#closed) this.#release();
     }
-    if (corrupt !== "") throw this.#corrupt(corrupt);
+    if (corrupt !== "") throw corruptError(this.name, corrupt);
     if (consumed === 0 && limit > 0) this.#checkStuck();
     return count;
   }
@@ -415,7 +366,7 @@ export class MpscRingBuffer implements Disposable {
     const tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     if (tail === head) return;
     if (!layout.distanceValid(this.capacity, head, tail)) {
-      throw this.#corrupt(`tail ${tail} for head ${head}`);
+      throw corruptError(this.name, `tail ${tail} for head ${head}`);
     }
     const now = performance.now();
     if (this.#stuckPosition !== head) {
@@ -444,7 +395,7 @@ export class MpscRingBuffer implements Disposable {
         return tail;
       }
       if (attempts >= 64 && (Atomics.load(header, layout.headWord) >>> 0) === head) {
-        throw this.#corrupt(`head ${head}, tail ${tail}`);
+        throw corruptError(this.name, `head ${head}, tail ${tail}`);
       }
     }
   }
@@ -462,35 +413,24 @@ export class MpscRingBuffer implements Disposable {
   }
 
   #claimSlot(): number {
-    const slot = this.#adapter.symbols.zigbolt_mpsc_claim_producer(this.#handle);
-    if (slot < 0) throw statusError(slot, `Cannot write to ring "${this.name}"`);
+    const slot = checkedResult(
+      this.#adapter.symbols.zigbolt_mpsc_claim_producer(this.#handle),
+      `Cannot write to ring "${this.name}"`,
+    );
     this.#pendingWord = layout.pendingStartWord(slot);
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
-    this.#producerCounters = ringCounters(
+    this.#producerCounters.counters = ringCounters(
       (type) => this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type),
       [RingCounterType.MpscWrittenMessages, RingCounterType.MpscWrittenBytes, RingCounterType.MpscFullEvents],
     );
     return this.#pendingWord;
   }
 
-  #full(): void {
-    this.#flushCounters();
-    this.#producerCounters?.[2].incrementOrdered();
-  }
-
-  #flushCounters(): void {
-    const counters = this.#producerCounters;
-    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
-      counters[0].addOrdered(this.#unflushedMessages);
-      counters[1].addOrdered(this.#unflushedBytes);
-    }
-    this.#unflushedMessages = 0;
-    this.#unflushedBytes = 0;
-  }
-
   #startConsuming(): void {
-    const status = this.#adapter.symbols.zigbolt_mpsc_claim_consumer(this.#handle);
-    if (status < 0) throw statusError(status, `Cannot read from ring "${this.name}"`);
+    checkedResult(
+      this.#adapter.symbols.zigbolt_mpsc_claim_consumer(this.#handle),
+      `Cannot read from ring "${this.name}"`,
+    );
     this.#consumer = true;
     this.#head = Atomics.load(this.#header, layout.headWord) >>> 0;
     this.#readTotal = this.#head;
@@ -502,29 +442,6 @@ export class MpscRingBuffer implements Disposable {
         RingCounterType.MpscLostRecords,
         RingCounterType.MpscConsumerPosition,
       ],
-    );
-  }
-
-  #corrupt(detail: string): CorruptChannelError {
-    return new CorruptChannelError(`Ring "${this.name}" is corrupt: ${detail}`);
-  }
-
-  #closedError(action: string): HandleClosedError {
-    return new HandleClosedError(`Cannot ${action} ring "${this.name}": it is closed`);
-  }
-
-  #writeError(data: unknown, msgTypeId: number): Error {
-    if (!(data instanceof Uint8Array)) {
-      return new InvalidArgumentError(`Cannot write to ring "${this.name}": data must be a Uint8Array`);
-    }
-    const length = data.byteLength;
-    if (length > this.payloadLengthMax) {
-      return new MessageTooLargeError(
-        `Cannot write ${length} bytes to ring "${this.name}": at most ${this.payloadLengthMax} fit a message`,
-      );
-    }
-    return new InvalidArgumentError(
-      `Cannot write to ring "${this.name}": msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`,
     );
   }
 

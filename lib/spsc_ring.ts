@@ -8,37 +8,34 @@
 import type { RuntimeAdapter } from "./_adapter.ts";
 import {
   checkedCapacity,
-  checkedName,
-  cString,
+  checkedWriteLength,
+  checkReadArguments,
+  closedError,
+  corruptError,
+  deliver,
   flagsOf,
   mapRing,
+  type RingFragmentHandler,
   type RingMessageHandler,
   type RingOptions,
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
-import { lastStatusError, native, statusError } from "./_native.ts";
+import { checkedName, cString } from "./_names.ts";
+import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
+import { PayloadCopier } from "./_payload_copier.ts";
+import { native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
-import {
-  CorruptChannelError,
-  HandleClosedError,
-  InvalidArgumentError,
-  MessageTooLargeError,
-} from "./errors.ts";
+import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
-import { producerFlushPeriod, ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { ProducerCounterBatch, ringCounters, RingCounterType } from "./_ring_counters.ts";
 
-export type { RingMessageHandler, RingOptions };
-
-/** Called with a reused Fragment per message: zero allocation. */
-export type RingFragmentHandler = (fragment: Fragment) => void;
+export type { RingFragmentHandler, RingMessageHandler, RingOptions };
 
 /** Messages a read delivers when no limit is given. */
 export const ringReadLimitDefault = 256;
 
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_spsc_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_spsc_close(handle));
 
 /**
  * A single-producer, single-consumer ring of framed messages. `create` makes it (and
@@ -68,22 +65,17 @@ export class SpscRingBuffer implements Disposable {
   readonly #words: Int32Array;
   readonly #view: DataView;
   readonly #mask: number;
+  readonly #copier: PayloadCopier;
   readonly #fragment = new Fragment();
   #closed = false;
   #reading = false;
-  /** The last payload buffer written and a word view of it (see #copy). */
-  #source: Uint8Array = new Uint8Array(0);
-  #sourceWords: Int32Array = new Int32Array(0);
   #producer = false;
   #tail = 0;
   #headCache = 0;
   #consumer = false;
   #head = 0;
   /** Counters (messages, bytes, full events, position), brought up to date now and then. */
-  #producerCounters: Counter[] | undefined;
-  #unflushedMessages = 0;
-  #unflushedBytes = 0;
-  #writtenTotal = 0;
+  readonly #producerCounters = new ProducerCounterBatch();
   #consumerCounters: Counter[] | undefined;
   #readTotal = 0;
 
@@ -107,6 +99,7 @@ export class SpscRingBuffer implements Disposable {
     this.#header = mapping.header;
     this.#bytes = mapping.bytes;
     this.#words = mapping.words;
+    this.#copier = new PayloadCopier(mapping.bytes, mapping.words);
     this.#view = mapping.view;
     this.#fragment.bytes = this.#bytes;
     this.#fragment.view = this.#view;
@@ -115,19 +108,17 @@ export class SpscRingBuffer implements Disposable {
 
   /** Creates a ring; ChannelInUseError if a live process uses the name (see `replace`). */
   static create(options: RingOptions): SpscRingBuffer {
-    const name = checkedName(options?.name);
+    const name = checkedName(options?.name, "ring");
     const capacity = checkedCapacity(options.capacity ?? layout.capacityDefault);
     const handle = native().symbols.zigbolt_spsc_create_ex(cString(name), capacity, flagsOf(options, true));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot create ring "${name}"`);
-    return new SpscRingBuffer(name, handle);
+    return new SpscRingBuffer(name, checkedHandle(handle, `Cannot create ring "${name}"`));
   }
 
   /** Opens an existing ring: NoSuchChannelError, WrongStructureError, CorruptChannelError, ... */
   static open(options: RingOptions): SpscRingBuffer {
-    const name = checkedName(options?.name);
+    const name = checkedName(options?.name, "ring");
     const handle = native().symbols.zigbolt_spsc_open_ex(cString(name), flagsOf(options, false));
-    if (native().isNull(handle)) throw lastStatusError(`Cannot open ring "${name}"`);
-    return new SpscRingBuffer(name, handle);
+    return new SpscRingBuffer(name, checkedHandle(handle, `Cannot open ring "${name}"`));
   }
 
   /** True once `close()` was called. */
@@ -141,14 +132,8 @@ export class SpscRingBuffer implements Disposable {
    * MessageTooLargeError, InvalidArgumentError, HandleClosedError, CorruptChannelError.
    */
   write(data: Uint8Array, msgTypeId: number): boolean {
-    if (this.#closed) throw this.#closedError("write to");
-    const length = data?.byteLength;
-    if (
-      !(length <= this.payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff ||
-      !(data instanceof Uint8Array)
-    ) {
-      throw this.#writeError(data, msgTypeId);
-    }
+    if (this.#closed) throw closedError(this.name, "write to");
+    const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
     if (!this.#producer) this.#startProducing();
     const capacity = this.capacity;
     const recordLength = length + layout.recordHeaderLength;
@@ -159,7 +144,7 @@ export class SpscRingBuffer implements Disposable {
     const padding = aligned > toEnd ? toEnd : 0;
     const tailNext = (tail + padding + aligned) >>> 0;
     if (((tailNext - this.#headCache) >>> 0) > capacity && !this.#reloadHead(tailNext)) {
-      this.#full();
+      this.#producerCounters.full();
       return false;
     }
     const words = this.#words;
@@ -168,15 +153,14 @@ export class SpscRingBuffer implements Disposable {
       words[offset >> 2] = padding;
       offset = 0;
     }
-    this.#copy(data, length, offset + layout.recordHeaderLength);
+    this.#copier.copy(data, length, offset + layout.recordHeaderLength);
     words[(offset >> 2) + 1] = msgTypeId;
     words[offset >> 2] = recordLength;
     this.#tail = tailNext;
     // Release (Atomics are seq-cst): the record above is visible to whoever loads this tail.
     Atomics.store(this.#header, layout.tailWord, tailNext | 0);
-    this.#writtenTotal += padding + aligned;
-    this.#unflushedBytes += length;
-    if (++this.#unflushedMessages === producerFlushPeriod) this.#flushCounters();
+    this.#producerCounters.position += padding + aligned;
+    this.#producerCounters.wrote(length);
     return true;
   }
 
@@ -196,12 +180,11 @@ export class SpscRingBuffer implements Disposable {
 
   /** Whether the process holding `role` is alive, dead, closed it, or was never seen. */
   peerState(role: "producer" | "consumer"): "none" | "alive" | "dead" | "closed" {
-    if (this.#closed) throw this.#closedError("query");
+    if (this.#closed) throw closedError(this.name, "query");
     const number = layout.roleNumbers[role];
     if (number === undefined) throw new InvalidArgumentError(`Unknown role ${JSON.stringify(role)}`);
     const state = this.#adapter.symbols.zigbolt_spsc_peer_state(this.#handle, number);
-    if (state < 0) throw statusError(state, `Cannot query ring "${this.name}"`);
-    return (["none", "alive", "dead", "closed"] as const)[state];
+    return peerStates[checkedResult(state, `Cannot query ring "${this.name}"`)];
   }
 
   /**
@@ -210,8 +193,8 @@ export class SpscRingBuffer implements Disposable {
    * counters are brought up to date every 256 writes, on full and on close.
    */
   counterId(type: number): number | undefined {
-    if (this.#closed) throw this.#closedError("read counters of");
-    this.#flushCounters();
+    if (this.#closed) throw closedError(this.name, "read counters of");
+    this.#producerCounters.flush();
     const id = this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -219,7 +202,7 @@ export class SpscRingBuffer implements Disposable {
   /** Releases this handle's roles, unmaps the segment, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
-    this.#flushCounters();
+    this.#producerCounters.flush();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -228,35 +211,9 @@ export class SpscRingBuffer implements Disposable {
     this.close();
   }
 
-  /**
-   * Copies a payload into the data at `start` (8-aligned). Small payloads go word by word
-   * through an Int32Array view of the caller's buffer, kept while the caller reuses it:
-   * `Uint8Array.set` costs ~15 ns a call, a loop of 32-bit stores ~1 ns per word.
-   */
-  #copy(data: Uint8Array, length: number, start: number): void {
-    if (length > 256 || (data.byteOffset & 3) !== 0) {
-      this.#bytes.set(data, start);
-      return;
-    }
-    let source = this.#sourceWords;
-    if (data !== this.#source || source.length !== length >> 2) {
-      source = new Int32Array(data.buffer, data.byteOffset, length >> 2);
-      this.#source = data;
-      this.#sourceWords = source;
-    }
-    const words = this.#words;
-    const base = start >> 2;
-    const count = length >> 2;
-    for (let i = 0; i < count; i++) words[base + i] = source[i];
-    const bytes = this.#bytes;
-    for (let i = count << 2; i < length; i++) bytes[start + i] = data[i];
-  }
-
   #read(handler: RingMessageHandler | RingFragmentHandler, limit: number, asFragments: boolean): number {
-    if (this.#closed) throw this.#closedError("read from");
-    if (!(limit >= 0) || typeof handler !== "function") {
-      throw new InvalidArgumentError(`Cannot read ring "${this.name}": need a handler and a limit >= 0`);
-    }
+    if (this.#closed) throw closedError(this.name, "read from");
+    checkReadArguments(this.name, handler, limit);
     if (!this.#consumer) this.#startConsuming();
     const header = this.#header;
     const head = this.#head;
@@ -265,7 +222,10 @@ export class SpscRingBuffer implements Disposable {
     const available = (tail - head) >>> 0;
     if (available === 0) return 0;
     if (available > this.capacity || (available & 7) !== 0 || (header[layout.headWord] >>> 0) !== head) {
-      throw this.#corrupt(`tail ${tail} and head ${header[layout.headWord] >>> 0} for our head ${head}`);
+      throw corruptError(
+        this.name,
+        `tail ${tail} and head ${header[layout.headWord] >>> 0} for our head ${head}`,
+      );
     }
     const words = this.#words;
     const mask = this.#mask;
@@ -303,15 +263,7 @@ export class SpscRingBuffer implements Disposable {
         consumed += aligned;
         count++;
         payloadBytes += length - layout.recordHeaderLength;
-        const start = offset + layout.recordHeaderLength;
-        if (asFragments) {
-          fragment.offset = start;
-          fragment.length = length - layout.recordHeaderLength;
-          fragment.msgTypeId = msgTypeId;
-          (handler as RingFragmentHandler)(fragment);
-        } else {
-          (handler as RingMessageHandler)(this.#bytes.subarray(start, start + length - 8), msgTypeId);
-        }
+        deliver(handler, asFragments, fragment, this.#bytes, offset, length, msgTypeId);
         if (this.#closed) break;
       }
     } finally {
@@ -330,7 +282,7 @@ export class SpscRingBuffer implements Disposable {
       }
       if (this.#closed) this.#release();
     }
-    if (corrupt !== "") throw this.#corrupt(corrupt);
+    if (corrupt !== "") throw corruptError(this.name, corrupt);
     return count;
   }
 
@@ -338,11 +290,11 @@ export class SpscRingBuffer implements Disposable {
   #reloadHead(tailNext: number): boolean {
     const header = this.#header;
     if ((Atomics.load(header, layout.tailWord) >>> 0) !== this.#tail) {
-      throw this.#corrupt("the tail was changed by another process (a second producer?)");
+      throw corruptError(this.name, "the tail was changed by another process (a second producer?)");
     }
     const head = Atomics.load(header, layout.headWord) >>> 0;
     if (!layout.distanceValid(this.capacity, head, this.#tail)) {
-      throw this.#corrupt(`head ${head} is impossible for tail ${this.#tail}`);
+      throw corruptError(this.name, `head ${head} is impossible for tail ${this.#tail}`);
     }
     this.#headCache = head;
     return ((tailNext - head) >>> 0) <= this.capacity;
@@ -356,8 +308,8 @@ export class SpscRingBuffer implements Disposable {
     this.#producer = true;
     this.#tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
-    this.#writtenTotal = this.#tail;
-    this.#producerCounters = ringCounters(
+    this.#producerCounters.position = this.#tail;
+    this.#producerCounters.counters = ringCounters(
       (type) => this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type),
       [
         RingCounterType.SpscWrittenMessages,
@@ -366,22 +318,6 @@ export class SpscRingBuffer implements Disposable {
         RingCounterType.SpscProducerPosition,
       ],
     );
-  }
-
-  #full(): void {
-    this.#flushCounters();
-    this.#producerCounters?.[2].incrementOrdered();
-  }
-
-  #flushCounters(): void {
-    const counters = this.#producerCounters;
-    if (counters !== undefined && this.#unflushedMessages !== 0 && !this.#closed) {
-      counters[0].addOrdered(this.#unflushedMessages);
-      counters[1].addOrdered(this.#unflushedBytes);
-      counters[3].setOrdered(this.#writtenTotal);
-    }
-    this.#unflushedMessages = 0;
-    this.#unflushedBytes = 0;
   }
 
   #startConsuming(): void {
@@ -399,30 +335,7 @@ export class SpscRingBuffer implements Disposable {
   }
 
   #checked(status: number, action: string): void {
-    if (status < 0) throw statusError(status, `Cannot ${action} ring "${this.name}"`);
-  }
-
-  #corrupt(detail: string): CorruptChannelError {
-    return new CorruptChannelError(`Ring "${this.name}" is corrupt: ${detail}`);
-  }
-
-  #closedError(action: string): HandleClosedError {
-    return new HandleClosedError(`Cannot ${action} ring "${this.name}": it is closed`);
-  }
-
-  #writeError(data: unknown, msgTypeId: number): Error {
-    if (!(data instanceof Uint8Array)) {
-      return new InvalidArgumentError(`Cannot write to ring "${this.name}": data must be a Uint8Array`);
-    }
-    const length = data.byteLength;
-    if (length > this.payloadLengthMax) {
-      return new MessageTooLargeError(
-        `Cannot write ${length} bytes to ring "${this.name}": at most ${this.payloadLengthMax} fit a message`,
-      );
-    }
-    return new InvalidArgumentError(
-      `Cannot write to ring "${this.name}": msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`,
-    );
+    checkedResult(status, `Cannot ${action} ring "${this.name}"`);
   }
 
   #release(): void {

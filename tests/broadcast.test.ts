@@ -3,7 +3,6 @@
  * segment, lapping, and bad input (typed errors, never a crash or a hang).
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import {
   BroadcastReceiver,
   BroadcastTransmitter,
@@ -23,6 +22,7 @@ import {
   WrongStructureError,
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
+import { heapGrowthPerMessage, ShmWordWriter } from "./_shm_files.ts";
 
 /** Message seq: [seq u32][checksum u32][bytes (seq + 13 i) & 0xff], 8..97 bytes. */
 function messageOf(buffer: Uint8Array, seq: number): Uint8Array {
@@ -151,30 +151,22 @@ test("broadcast: a corrupted tail or record is CorruptChannelError, never a wild
   using transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
   using receiver = BroadcastReceiver.open({ name });
   transmitter.transmit(1, new Uint8Array(16));
-  const fd = fs.openSync(`/dev/shm${name}`, "r+");
-  const write = (offset: number, value: number) => {
-    const bytes = Buffer.alloc(4);
-    bytes.writeInt32LE(value);
-    fs.writeSync(fd, bytes, 0, 4, offset);
-  };
-  try {
-    write(264, 27); // tail, not 8-aligned
-    assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
-    write(264, 24);
-    write(4096, 1 << 30); // record length past the buffer
-    assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
-    write(4096, 4); // shorter than its header
-    assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
-    write(4096, 24);
-    write(256, -8); // garbage intent: every record looks overwritten
-    write(260, -1);
-    assert.equal(receiver.receive(() => assert.fail("no record is trustworthy")), 0);
-    assert.ok(receiver.lappedCount > 0);
-    write(264, 64); // a tail the transmitter did not write
-    assert.throws(() => transmitter.transmit(1, new Uint8Array(4)), CorruptChannelError);
-  } finally {
-    fs.closeSync(fd);
-  }
+  using file = new ShmWordWriter(name);
+  const write = (offset: number, value: number) => file.write(offset, value);
+  write(264, 27); // tail, not 8-aligned
+  assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
+  write(264, 24);
+  write(4096, 1 << 30); // record length past the buffer
+  assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
+  write(4096, 4); // shorter than its header
+  assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
+  write(4096, 24);
+  write(256, -8); // garbage intent: every record looks overwritten
+  write(260, -1);
+  assert.equal(receiver.receive(() => assert.fail("no record is trustworthy")), 0);
+  assert.ok(receiver.lappedCount > 0);
+  write(264, 64); // a tail the transmitter did not write
+  assert.throws(() => transmitter.transmit(1, new Uint8Array(4)), CorruptChannelError);
 });
 
 test("broadcast: opening another kind of structure is WrongStructure", () => {
@@ -195,10 +187,7 @@ test("broadcast: receive allocates nothing per message", () => {
     for (let i = 0; i < 200; i++) transmitter.transmit(1, message);
     receiver.receive(onFragment, 1000);
   };
-  for (let i = 0; i < 2000; i++) round();
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 5000; i++) round();
-  const perMessage = (process.memoryUsage().heapUsed - before) / 1_000_000;
+  const perMessage = heapGrowthPerMessage(round, 200);
   assert.ok(bytes > 0 && receiver.lappedCount === 0);
   assert.ok(perMessage < 8, `heap grew ${perMessage.toFixed(2)} bytes per message`);
 });
@@ -223,16 +212,10 @@ test("broadcast: counters show transmitted messages and bytes, received messages
 test("broadcast: a garbage capacity in the shared header is CorruptChannel at open", () => {
   const name = uniqueName("bcast-bad-header");
   using _transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
-  const fd = fs.openSync(`/dev/shm${name}`, "r+");
-  try {
-    for (const capacity of [1000, 2048, 0, -1024]) {
-      const bytes = Buffer.alloc(4);
-      bytes.writeInt32LE(capacity);
-      fs.writeSync(fd, bytes, 0, 4, 128);
-      assert.throws(() => BroadcastReceiver.open({ name }), CorruptChannelError, `capacity ${capacity}`);
-    }
-  } finally {
-    fs.closeSync(fd);
+  using file = new ShmWordWriter(name);
+  for (const capacity of [1000, 2048, 0, -1024]) {
+    file.write(128, capacity);
+    assert.throws(() => BroadcastReceiver.open({ name }), CorruptChannelError, `capacity ${capacity}`);
   }
 });
 

@@ -3,7 +3,6 @@
  * commit, back-pressure, rotation, and bad input (typed errors, never a crash or a hang).
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import {
   ChannelInUseError,
   CorruptChannelError,
@@ -24,6 +23,7 @@ import {
 } from "../mod.ts";
 import { BroadcastTransmitter } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
+import { heapGrowthPerMessage, ShmWordWriter } from "./_shm_files.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -197,31 +197,23 @@ test("log buffer: a corrupted tail, frame or consumer position is CorruptChannel
   using logs = pair("log-corrupt");
   const [writer, reader] = logs;
   writer.append(new Uint8Array(32), 1);
-  const fd = fs.openSync(`/dev/shm${writer.name}`, "r+");
-  const write = (offset: number, value: number) => {
-    const bytes = Buffer.alloc(4);
-    bytes.writeInt32LE(value);
-    fs.writeSync(fd, bytes, 0, 4, offset);
-  };
-  try {
-    write(256, 1 << 20); // tail offset of partition 0 past the term
-    assert.throws(() => reader.poll(() => {}), CorruptChannelError);
-    write(260, 77); // a term id that is neither this term nor three before
-    assert.throws(() => reader.poll(() => {}), CorruptChannelError);
-    write(260, 0);
-    write(256, 48);
-    write(4096, 5000); // frame length past the tail
-    assert.throws(() => reader.poll(() => {}), CorruptChannelError);
-    write(4096, 48);
-    assert.equal(reader.poll(() => {}), 1);
-    write(384, 12345 * 16); // the consumer position, written by a stranger
-    assert.throws(() => reader.poll(() => {}), CorruptChannelError);
-    assert.throws(() => {
-      while (writer.claim(100, 1)?.commit() !== undefined || true);
-    }, CorruptChannelError);
-  } finally {
-    fs.closeSync(fd);
-  }
+  using file = new ShmWordWriter(writer.name);
+  const write = (offset: number, value: number) => file.write(offset, value);
+  write(256, 1 << 20); // tail offset of partition 0 past the term
+  assert.throws(() => reader.poll(() => {}), CorruptChannelError);
+  write(260, 77); // a term id that is neither this term nor three before
+  assert.throws(() => reader.poll(() => {}), CorruptChannelError);
+  write(260, 0);
+  write(256, 48);
+  write(4096, 5000); // frame length past the tail
+  assert.throws(() => reader.poll(() => {}), CorruptChannelError);
+  write(4096, 48);
+  assert.equal(reader.poll(() => {}), 1);
+  write(384, 12345 * 16); // the consumer position, written by a stranger
+  assert.throws(() => reader.poll(() => {}), CorruptChannelError);
+  assert.throws(() => {
+    while (writer.claim(100, 1)?.commit() !== undefined || true);
+  }, CorruptChannelError);
 });
 
 test("log buffer: opening another kind of structure is WrongStructure", () => {
@@ -244,12 +236,7 @@ test("log buffer: pollFragments allocates nothing per message", () => {
     }
     reader.pollFragments(onFragment, 1000);
   };
-  for (let i = 0; i < 2000; i++) round(); // warm up the JIT
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 5000; i++) round();
-  const perMessage = (process.memoryUsage().heapUsed - before) / 1_000_000;
+  const perMessage = heapGrowthPerMessage(round, 200);
   assert.ok(seen > 0);
   assert.ok(perMessage < 8, `heap grew ${perMessage.toFixed(2)} bytes per message`);
 });
@@ -280,16 +267,10 @@ test("log buffer: counters show messages, bytes, back-pressure and positions of 
 test("log buffer: a garbage term length in the shared header is CorruptChannel at open, not a wild mapping", () => {
   const name = uniqueName("log-bad-header");
   using _log = LogBuffer.create({ name, termLength: 4096 });
-  const fd = fs.openSync(`/dev/shm${name}`, "r+");
-  try {
-    for (const termLength of [5000, 8192, 0, -4096]) {
-      const bytes = Buffer.alloc(4);
-      bytes.writeInt32LE(termLength);
-      fs.writeSync(fd, bytes, 0, 4, 128);
-      assert.throws(() => LogBuffer.open({ name }), CorruptChannelError, `term length ${termLength}`);
-    }
-  } finally {
-    fs.closeSync(fd);
+  using file = new ShmWordWriter(name);
+  for (const termLength of [5000, 8192, 0, -4096]) {
+    file.write(128, termLength);
+    assert.throws(() => LogBuffer.open({ name }), CorruptChannelError, `term length ${termLength}`);
   }
 });
 

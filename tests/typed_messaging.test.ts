@@ -18,6 +18,7 @@ import {
   Transport,
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
+import { sampleOrder } from "./_typed_samples.ts";
 
 test("a typed subscriber delivers its type and skips other types, short and invalid frames", () => {
   const name = uniqueName("typed");
@@ -76,18 +77,10 @@ test("a transport makes typed and raw endpoints by channel name, and they own th
   using transport = new Transport({ termLength: 8192 });
   const publisher = transport.publisher(OrderMessage, name, { create: true });
   const subscriber = transport.subscriber(OrderMessage, name);
-  publisher.send({ timestampNs: 1, orderId: 2, symbolId: 3, price: 4, quantity: 5, side: 1, orderType: 2 });
+  publisher.send(sampleOrder);
   const got: unknown[] = [];
   assert.equal(subscriber.poll((order) => got.push(order.toObject())), 1);
-  assert.deepEqual(got, [{
-    timestampNs: 1,
-    orderId: 2,
-    symbolId: 3,
-    price: 4,
-    quantity: 5,
-    side: 1,
-    orderType: 2,
-  }]);
+  assert.deepEqual(got, [sampleOrder]);
   subscriber.close();
   assert.ok(subscriber.channel.closed);
   assert.throws(() => subscriber.poll(() => {}), HandleClosedError);

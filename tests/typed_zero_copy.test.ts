@@ -19,6 +19,7 @@ import {
   ZeroCopyPublisher,
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
+import { sampleOrder } from "./_typed_samples.ts";
 import { startPositionsAt } from "./_positions.ts";
 import { bunPath, Child, root } from "./_processes.ts";
 import { tickOf } from "./peers/typed_peer.ts";
@@ -81,15 +82,7 @@ test("a claim is invisible until commit, an aborted claim never appears, padding
   assert.equal(channel.poll(() => seen.push(-1)), 0, "nothing before commit");
   publisher.abort();
   assert.equal(publisher.tryClaim(), Status.Ok);
-  publisher.message.set({
-    timestampNs: 1,
-    orderId: 2,
-    symbolId: 3,
-    price: 4,
-    quantity: 5,
-    side: 1,
-    orderType: 2,
-  });
+  publisher.message.set(sampleOrder);
   publisher.commit();
   assert.throws(() => publisher.commit(), InvalidArgumentError);
   channel.pollFragments((f) => {

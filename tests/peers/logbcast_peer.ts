@@ -46,6 +46,19 @@ interface Options {
   waitGo: boolean;
 }
 
+type KeysOf<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T];
+
+const numberFlags: Record<string, KeysOf<Options, number>> = {
+  "--count": "count",
+  "--pause-after": "pauseAfter",
+  "--capacity": "capacity",
+  "--interval-ns": "intervalNs",
+  "--size": "size",
+  "--seconds": "seconds",
+  "--warmup-seconds": "warmupSeconds",
+};
+const booleanFlags: Record<string, KeysOf<Options, boolean>> = { "--slow": "slow", "--wait-go": "waitGo" };
+
 function parse(args: string[]): Options {
   const options: Options = {
     mode: args[0],
@@ -62,39 +75,15 @@ function parse(args: string[]): Options {
   };
   for (let i = 1; i + 1 < args.length; i += 2) {
     const value = args[i + 1];
-    switch (args[i]) {
-      case "--name":
-        options.name = value;
-        break;
-      case "--count":
-        options.count = Number(value);
-        break;
-      case "--pause-after":
-        options.pauseAfter = Number(value);
-        break;
-      case "--slow":
-        options.slow = value !== "0";
-        break;
-      case "--capacity":
-        options.capacity = Number(value);
-        break;
-      case "--interval-ns":
-        options.intervalNs = Number(value);
-        break;
-      case "--size":
-        options.size = Number(value);
-        break;
-      case "--seconds":
-        options.seconds = Number(value);
-        break;
-      case "--warmup-seconds":
-        options.warmupSeconds = Number(value);
-        break;
-      case "--wait-go":
-        options.waitGo = value !== "0";
-        break;
-      default:
-        throw new Error(`unknown flag ${args[i]}`);
+    const flag = args[i];
+    if (flag === "--name") {
+      options.name = value;
+    } else if (flag in numberFlags) {
+      options[numberFlags[flag]] = Number(value);
+    } else if (flag in booleanFlags) {
+      options[booleanFlags[flag]] = value !== "0";
+    } else {
+      throw new Error(`unknown flag ${flag}`);
     }
   }
   return options;
@@ -295,6 +284,41 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Runs `burst` and returns its result, its duration and how much the heap grew meanwhile. */
+function measured<T>(burst: () => T): { result: T; seconds: number; heapBytes: number } {
+  const heapBefore = heapUsed();
+  const t0 = monotonicNs();
+  const result = burst();
+  const t1 = monotonicNs();
+  return { result, seconds: (t1 - t0) / 1e9, heapBytes: heapUsed() - heapBefore };
+}
+
+/** What a bench reader notes: the first data message's time and heap, the end's time. */
+class ReadWindow {
+  firstNs = 0;
+  endNs = 0;
+  heapBefore = 0;
+  done = false;
+
+  first(): void {
+    this.firstNs = monotonicNs();
+    this.heapBefore = heapUsed();
+  }
+
+  end(): void {
+    this.endNs = monotonicNs();
+    this.done = true;
+  }
+
+  get seconds(): number {
+    return (this.endNs - this.firstNs) / 1e9;
+  }
+
+  heapBytesPerMessage(messages: number): number {
+    return (heapUsed() - this.heapBefore) / Math.max(messages, 1);
+  }
+}
+
 function benchLogWrite(options: Options): void {
   using log = retryOpen(() => LogBuffer.open({ name: options.name }));
   const deadline = Date.now() + openTimeoutMs;
@@ -304,11 +328,8 @@ function benchLogWrite(options: Options): void {
   }
   const size = Math.max(options.size, 8);
   logBurst(log, size, benchType.warm, 0.3);
-  const heapBefore = heapUsed();
-  const t0 = monotonicNs();
-  const { messages, backPressure } = logBurst(log, size, benchType.data, options.seconds);
-  const t1 = monotonicNs();
-  const heapBytes = heapUsed() - heapBefore;
+  const { result, seconds, heapBytes } = measured(() => logBurst(log, size, benchType.data, options.seconds));
+  const { messages, backPressure } = result;
   for (;;) {
     const claim = log.claim(size, benchType.end);
     if (claim === null) continue;
@@ -320,7 +341,7 @@ function benchLogWrite(options: Options): void {
     mode: "bench-log-write",
     runtime: detectRuntime(),
     messages,
-    seconds: (t1 - t0) / 1e9,
+    seconds,
     backPressure,
     heapBytesPerMessage: heapBytes / messages,
   });
@@ -348,30 +369,26 @@ function benchLogRead(options: Options): void {
   let messages = 0;
   let outOfOrder = 0;
   let announced = -1;
-  let firstNs = 0;
-  let endNs = 0;
-  let done = false;
-  let heapBefore = 0;
+  const span = new ReadWindow();
   const onFragment = (f: Fragment) => {
     if (f.msgTypeId === benchType.data) {
-      if (messages === 0) firstNs = monotonicNs(), heapBefore = heapUsed();
+      if (messages === 0) span.first();
       if (f.view.getUint32(f.offset, true) !== messages >>> 0) outOfOrder++;
       messages++;
     } else if (f.msgTypeId === benchType.end) {
-      endNs = monotonicNs();
+      span.end();
       announced = f.view.getFloat64(f.offset, true);
-      done = true;
     }
   };
-  while (!done) log.pollFragments(onFragment, 256);
-  const heapBytes = heapUsed() - heapBefore;
+  while (!span.done) log.pollFragments(onFragment, 256);
+  const heapBytesPerMessage = span.heapBytesPerMessage(messages);
   print({
     mode: "bench-log-read",
     runtime: detectRuntime(),
     ok: outOfOrder === 0 && announced === messages,
     messages,
-    seconds: (endNs - firstNs) / 1e9,
-    heapBytesPerMessage: heapBytes / Math.max(messages, 1),
+    seconds: span.seconds,
+    heapBytesPerMessage,
   });
 }
 
@@ -383,11 +400,9 @@ async function benchTransmit(options: Options): Promise<void> {
   const message = new Uint8Array(Math.max(options.size, 8)).fill(0xa5);
   const view = new DataView(message.buffer);
   transmitBurst(transmitter, message, view, benchType.warm, options.warmupSeconds); // receivers join meanwhile
-  const heapBefore = heapUsed();
-  const t0 = monotonicNs();
-  const messages = transmitBurst(transmitter, message, view, benchType.data, options.seconds);
-  const t1 = monotonicNs();
-  const heapBytes = heapUsed() - heapBefore;
+  const { result: messages, seconds, heapBytes } = measured(() =>
+    transmitBurst(transmitter, message, view, benchType.data, options.seconds)
+  );
   view.setFloat64(0, messages, true);
   transmitter.transmit(benchType.end, message);
   sleepMs(500); // lapped receivers find the end record as the latest
@@ -395,7 +410,7 @@ async function benchTransmit(options: Options): Promise<void> {
     mode: "bench-bcast-transmit",
     runtime: detectRuntime(),
     messages,
-    seconds: (t1 - t0) / 1e9,
+    seconds,
     heapBytesPerMessage: heapBytes / messages,
   });
 }
@@ -423,32 +438,28 @@ function benchReceive(options: Options): void {
   let messages = 0;
   let backwards = 0;
   let last = -1;
-  let firstNs = 0;
-  let endNs = 0;
-  let done = false;
-  let heapBefore = 0;
+  const span = new ReadWindow();
   const onFragment = (f: Fragment) => {
     if (f.msgTypeId === benchType.data) {
-      if (messages === 0) firstNs = monotonicNs(), heapBefore = heapUsed();
+      if (messages === 0) span.first();
       const seq = f.view.getUint32(f.offset, true);
       if (seq <= last) backwards++;
       last = seq;
       messages++;
     } else if (f.msgTypeId === benchType.end) {
-      endNs = monotonicNs();
-      done = true;
+      span.end();
     }
   };
-  while (!done) receiver.receive(onFragment, 256);
-  const heapBytes = heapUsed() - heapBefore;
+  while (!span.done) receiver.receive(onFragment, 256);
+  const heapBytesPerMessage = span.heapBytesPerMessage(messages);
   print({
     mode: "bench-bcast-receive",
     runtime: detectRuntime(),
     ok: backwards === 0,
     messages,
     lapped: receiver.lappedCount,
-    seconds: (endNs - firstNs) / 1e9,
-    heapBytesPerMessage: heapBytes / Math.max(messages, 1),
+    seconds: span.seconds,
+    heapBytesPerMessage,
   });
 }
 

@@ -1,0 +1,65 @@
+/**
+ * What the TypeScript classes of the named shared-memory structures (IPC channel, rings, log
+ * buffer, broadcast) share: the create/open flag bits, checked C ABI results, peer states and
+ * the FinalizationRegistry backstop that closes a handle nobody closed.
+ * @module
+ */
+import { lastStatusError, native, statusError } from "./_native.ts";
+import type { NativePointer } from "./_symbols.ts";
+import type { PeerState } from "./ipc_channel.ts";
+import { OrderedCounter } from "./_ordered_counters.ts";
+
+/** The flag bits of every `zigbolt_<x>_create_ex`/`_open_ex` (common.zig flag_*). */
+export const structureFlags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
+
+/** The option fields that become `structureFlags`. */
+export interface StructureFlagOptions {
+  preFault?: boolean;
+  hugepages?: boolean;
+  mlock?: boolean;
+  replace?: boolean;
+}
+
+/** The flags word of `options`: preFault defaults to true, the others to false. */
+export function flagsOf(options: StructureFlagOptions): number {
+  let flags = 0;
+  if (options.preFault ?? true) flags |= structureFlags.preFault;
+  if (options.hugepages) flags |= structureFlags.hugepages;
+  if (options.mlock) flags |= structureFlags.mlock;
+  if (options.replace) flags |= structureFlags.replace;
+  return flags;
+}
+
+/** What `zigbolt_<x>_peer_state` and friends return, by number. */
+export const peerStates: readonly PeerState[] = ["none", "alive", "dead", "closed"];
+
+/** `result` if it is not a (negative) status; else the typed error of that status. */
+export function checkedResult(result: number, context: string): number {
+  if (result < 0) throw statusError(result, context);
+  return result;
+}
+
+/** `handle` if it is not null; else the typed error of the library's last status. */
+export function checkedHandle(handle: NativePointer, context: string): NativePointer {
+  if (native().isNull(handle)) throw lastStatusError(context);
+  return handle;
+}
+
+/** A registry that closes the handle of an object collected without `close()`. */
+export function closeBackstop(
+  close: (handle: NativePointer) => unknown,
+): FinalizationRegistry<NativePointer> {
+  return new FinalizationRegistry<NativePointer>((handle) => {
+    close(handle);
+  });
+}
+
+/**
+ * The counters libzigbolt allocated for a handle (`idOf(type)` gives each id, < 0 when it
+ * has none), which JavaScript updates; [] unless it has all of `types`.
+ */
+export function orderedCounters(types: number[], idOf: (type: number) => number): OrderedCounter[] {
+  const ids = types.map(idOf);
+  if (ids.some((id) => id < 0)) return [];
+  return ids.map((id) => new OrderedCounter(id));
+}
