@@ -246,17 +246,19 @@ test "a publisher back-pressured by a dead subscriber learns PeerDead" {
 }
 
 test "openWaiting waits for a creator, and gives up with the last error" {
-    const name = "/zigbolt-test-open-waiting";
+    // Our pid in the name: another test run on this machine must not make the channel exist.
+    var buffer: [64]u8 = undefined;
+    const name = try std.fmt.bufPrint(&buffer, "/zigbolt-test-open-waiting-{d}", .{std.os.linux.getpid()});
     try testing.expectError(error.NoSuchChannel, IpcChannel.openWaiting(name, .{}, 3 * std.time.ns_per_ms));
     const Creator = struct {
-        fn run() void {
+        fn run(channel_name: []const u8) void {
             std.Thread.sleep(20 * std.time.ns_per_ms);
-            var channel = IpcChannel.create(name, .{ .term_length = 4096, .replace = true }) catch return;
+            var channel = IpcChannel.create(channel_name, .{ .term_length = 4096, .replace = true }) catch return;
             std.Thread.sleep(200 * std.time.ns_per_ms);
             channel.close();
         }
     };
-    const thread = try std.Thread.spawn(.{}, Creator.run, .{});
+    const thread = try std.Thread.spawn(.{}, Creator.run, .{name});
     defer thread.join();
     var opened = try IpcChannel.openWaiting(name, .{}, std.math.maxInt(u64));
     opened.close();
