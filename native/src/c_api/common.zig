@@ -6,6 +6,7 @@ const std = @import("std");
 const zigbolt = @import("zigbolt");
 const Status = zigbolt.Status;
 const Error = zigbolt.Error;
+const ChannelName = zigbolt.ipc.ChannelName;
 const handles = @import("handles.zig");
 const allocator = std.heap.c_allocator;
 
@@ -70,6 +71,35 @@ pub fn checkCreateFlags(flags: u32) Error!void {
 /// Flags an open call accepts: every known flag but flag_replace (create only).
 pub fn checkOpenFlags(flags: u32) Error!void {
     if (flags & ~(flags_known & ~flag_replace) != 0) return error.InvalidArgument;
+}
+
+/// The body of a *_create_ex call: checks `flags` and `name`, then `T.create(name, options)`
+/// with the memory and replace flags applied, registered as a `kind` handle.
+pub fn createOwned(
+    comptime T: type,
+    comptime kind: handles.Kind,
+    name: ?[*:0]const u8,
+    flags: u32,
+    options: CreateOptionsOf(T),
+) Error!*anyopaque {
+    try checkCreateFlags(flags);
+    const structure_name = try ChannelName.fromC(name);
+    var applied = options;
+    applied.memory = memoryOptions(flags);
+    applied.replace = flags & flag_replace != 0;
+    return registerOwned(T, kind, try T.create(structure_name.slice(), applied));
+}
+
+/// The body of a *_open_ex call: checks `flags` and `name`, then `T.open(name, .{ .memory })`
+/// registered as a `kind` handle.
+pub fn openOwned(comptime T: type, comptime kind: handles.Kind, name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
+    try checkOpenFlags(flags);
+    const structure_name = try ChannelName.fromC(name);
+    return registerOwned(T, kind, try T.open(structure_name.slice(), .{ .memory = memoryOptions(flags) }));
+}
+
+fn CreateOptionsOf(comptime T: type) type {
+    return @typeInfo(@TypeOf(T.create)).@"fn".params[1].type.?;
 }
 
 /// Moves `value` (anything with a `close()`) to the heap and registers it as a `kind`

@@ -25,13 +25,9 @@ pub export fn zigbolt_broadcast_transmitter_create_ex(name: ?[*:0]const u8, capa
 }
 
 fn createTransmitter(name: ?[*:0]const u8, capacity: u32, flags: u32) Error!*anyopaque {
-    try common.checkCreateFlags(flags);
-    const buffer_name = try ChannelName.fromC(name);
-    return common.registerOwned(Transmitter, .broadcast_transmitter, try Transmitter.create(buffer_name.slice(), .{
+    return common.createOwned(Transmitter, .broadcast_transmitter, name, flags, .{
         .capacity = if (capacity == 0) zigbolt.broadcast.layout.capacity_default else capacity,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & common.flag_replace != 0,
-    }));
+    });
 }
 
 /// Becomes the transmitter of an existing buffer (PUBLISHER_EXISTS while another one lives).
@@ -40,9 +36,7 @@ pub export fn zigbolt_broadcast_transmitter_open_ex(name: ?[*:0]const u8, flags:
 }
 
 fn openTransmitter(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    try common.checkOpenFlags(flags);
-    const buffer_name = try ChannelName.fromC(name);
-    return common.registerOwned(Transmitter, .broadcast_transmitter, try Transmitter.open(buffer_name.slice(), .{ .memory = common.memoryOptions(flags) }));
+    return common.openOwned(Transmitter, .broadcast_transmitter, name, flags);
 }
 
 pub export fn zigbolt_broadcast_transmitter_close(transmitter: ?*anyopaque) callconv(.c) i32 {

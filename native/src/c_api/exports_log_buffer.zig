@@ -7,7 +7,6 @@ const handles = @import("handles.zig");
 const LogBuffer = zigbolt.LogBuffer;
 const Status = zigbolt.Status;
 const Error = zigbolt.Error;
-const ChannelName = zigbolt.ipc.ChannelName;
 
 pub const LogHandler = *const fn (
     clientd: ?*anyopaque,
@@ -27,13 +26,9 @@ pub export fn zigbolt_log_buffer_create_ex(name: ?[*:0]const u8, term_length: u3
 }
 
 fn create(name: ?[*:0]const u8, term_length: u32, flags: u32) Error!*anyopaque {
-    try common.checkCreateFlags(flags);
-    const log_name = try ChannelName.fromC(name);
-    return common.registerOwned(LogBuffer, .log_buffer, try LogBuffer.create(log_name.slice(), .{
+    return common.createOwned(LogBuffer, .log_buffer, name, flags, .{
         .term_length = if (term_length == 0) zigbolt.log_buffer.layout.term_length_default else term_length,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & common.flag_replace != 0,
-    }));
+    });
 }
 
 pub export fn zigbolt_log_buffer_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
@@ -41,9 +36,7 @@ pub export fn zigbolt_log_buffer_open_ex(name: ?[*:0]const u8, flags: u32) callc
 }
 
 fn open(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    try common.checkOpenFlags(flags);
-    const log_name = try ChannelName.fromC(name);
-    return common.registerOwned(LogBuffer, .log_buffer, try LogBuffer.open(log_name.slice(), .{ .memory = common.memoryOptions(flags) }));
+    return common.openOwned(LogBuffer, .log_buffer, name, flags);
 }
 
 /// Closes the handle (aborting an outstanding claim); the creator's handle also unlinks the name.

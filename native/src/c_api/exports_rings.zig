@@ -8,7 +8,6 @@ const Status = zigbolt.Status;
 const Error = zigbolt.Error;
 const SpscRingBuffer = zigbolt.SpscRingBuffer;
 const MpscRingBuffer = zigbolt.MpscRingBuffer;
-const ChannelName = zigbolt.ipc.ChannelName;
 const statusOf = common.statusOf;
 const handleOrNull = common.handleOrNull;
 const code = common.statusCode;
@@ -23,11 +22,11 @@ pub const ReadHandler = *const fn (
 // ---- SPSC ring buffer --------------------------------------------------------------------
 
 pub export fn zigbolt_spsc_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(create(SpscRingBuffer, .spsc_ring, name, capacity, flags));
+    return handleOrNull(common.createOwned(SpscRingBuffer, .spsc_ring, name, flags, .{ .capacity = capacity }));
 }
 
 pub export fn zigbolt_spsc_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(open(SpscRingBuffer, .spsc_ring, name, flags));
+    return handleOrNull(common.openOwned(SpscRingBuffer, .spsc_ring, name, flags));
 }
 
 pub export fn zigbolt_spsc_close(ring: ?*anyopaque) callconv(.c) i32 {
@@ -78,11 +77,11 @@ pub export fn zigbolt_spsc_segment_length(ring: ?*anyopaque) callconv(.c) i32 {
 // ---- MPSC ring buffer --------------------------------------------------------------------
 
 pub export fn zigbolt_mpsc_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(create(MpscRingBuffer, .mpsc_ring, name, capacity, flags));
+    return handleOrNull(common.createOwned(MpscRingBuffer, .mpsc_ring, name, flags, .{ .capacity = capacity }));
 }
 
 pub export fn zigbolt_mpsc_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(open(MpscRingBuffer, .mpsc_ring, name, flags));
+    return handleOrNull(common.openOwned(MpscRingBuffer, .mpsc_ring, name, flags));
 }
 
 pub export fn zigbolt_mpsc_close(ring: ?*anyopaque) callconv(.c) i32 {
@@ -149,22 +148,6 @@ pub export fn zigbolt_mpsc_segment_length(ring: ?*anyopaque) callconv(.c) i32 {
 }
 
 // ---- shared by both ----------------------------------------------------------------------
-
-fn create(comptime T: type, comptime kind: handles.Kind, name: ?[*:0]const u8, capacity: u32, flags: u32) Error!*anyopaque {
-    try common.checkCreateFlags(flags);
-    const ring_name = try ChannelName.fromC(name);
-    return common.registerOwned(T, kind, try T.create(ring_name.slice(), .{
-        .capacity = capacity,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & common.flag_replace != 0,
-    }));
-}
-
-fn open(comptime T: type, comptime kind: handles.Kind, name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    try common.checkOpenFlags(flags);
-    const ring_name = try ChannelName.fromC(name);
-    return common.registerOwned(T, kind, try T.open(ring_name.slice(), .{ .memory = common.memoryOptions(flags) }));
-}
 
 fn write(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) i32 {
     const object = handles.resolve(T, kind, ring) catch |err| return code(err);
