@@ -21,22 +21,14 @@ pub const BroadcastHandler = *const fn (
 const statusCode = common.statusCode;
 
 pub export fn zigbolt_broadcast_transmitter_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(createTransmitter(name, capacity, flags));
-}
-
-fn createTransmitter(name: ?[*:0]const u8, capacity: u32, flags: u32) Error!*anyopaque {
-    return common.createOwned(Transmitter, .broadcast_transmitter, name, flags, .{
+    return common.handleOrNull(common.createOwned(Transmitter, .broadcast_transmitter, name, flags, .{
         .capacity = if (capacity == 0) zigbolt.broadcast.layout.capacity_default else capacity,
-    });
+    }));
 }
 
 /// Becomes the transmitter of an existing buffer (PUBLISHER_EXISTS while another one lives).
 pub export fn zigbolt_broadcast_transmitter_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(openTransmitter(name, flags));
-}
-
-fn openTransmitter(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    return common.openOwned(Transmitter, .broadcast_transmitter, name, flags);
+    return common.handleOrNull(common.openOwned(Transmitter, .broadcast_transmitter, name, flags));
 }
 
 pub export fn zigbolt_broadcast_transmitter_close(transmitter: ?*anyopaque) callconv(.c) i32 {

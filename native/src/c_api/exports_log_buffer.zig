@@ -22,21 +22,13 @@ fn resolve(log: ?*anyopaque) Error!*LogBuffer {
 }
 
 pub export fn zigbolt_log_buffer_create_ex(name: ?[*:0]const u8, term_length: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(create(name, term_length, flags));
-}
-
-fn create(name: ?[*:0]const u8, term_length: u32, flags: u32) Error!*anyopaque {
-    return common.createOwned(LogBuffer, .log_buffer, name, flags, .{
+    return common.handleOrNull(common.createOwned(LogBuffer, .log_buffer, name, flags, .{
         .term_length = if (term_length == 0) zigbolt.log_buffer.layout.term_length_default else term_length,
-    });
+    }));
 }
 
 pub export fn zigbolt_log_buffer_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(open(name, flags));
-}
-
-fn open(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    return common.openOwned(LogBuffer, .log_buffer, name, flags);
+    return common.handleOrNull(common.openOwned(LogBuffer, .log_buffer, name, flags));
 }
 
 /// Closes the handle (aborting an outstanding claim); the creator's handle also unlinks the name.
