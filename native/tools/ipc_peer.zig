@@ -16,43 +16,22 @@
 const std = @import("std");
 const zigbolt = @import("zigbolt");
 const IpcChannel = zigbolt.IpcChannel;
+const peer_common = @import("_peer_common.zig");
+const printJson = peer_common.printJson;
 
-const pattern_length = 65536 + 4096;
 const open_timeout_ns = 10 * std.time.ns_per_s;
 
 const Stream = struct {
-    pattern: [pattern_length]u8,
+    pattern: [peer_common.pattern_length]u8,
 
     fn init() Stream {
         var stream: Stream = .{ .pattern = undefined };
-        var x: u32 = 0x9E3779B9;
-        for (&stream.pattern) |*byte| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            byte.* = @truncate(x);
-        }
+        peer_common.fillPattern(&stream.pattern);
         return stream;
     }
 
     fn payload(self: *const Stream, seq: u32) []const u8 {
-        const offset = (seq *% 7) % 4096;
-        return self.pattern[offset..][0..size(seq)];
-    }
-
-    fn size(seq: u32) u32 {
-        var h = seq;
-        h ^= h >> 16;
-        h *%= 0x85ebca6b;
-        h ^= h >> 13;
-        h *%= 0xc2b2ae35;
-        h ^= h >> 16;
-        const bucket = h % 1000;
-        const spread = h >> 10;
-        if (bucket < 700) return 1 + spread % 256;
-        if (bucket < 950) return 1 + spread % 4096;
-        if (bucket < 995) return 1 + spread % 16384;
-        return 1 + spread % 65536;
+        return self.pattern[peer_common.streamOffset(seq)..][0..peer_common.streamSize(seq)];
     }
 };
 
@@ -175,11 +154,4 @@ fn subscribe(channel: *IpcChannel, stream: *const Stream, options: Options, unti
         "{{\"role\":\"subscriber\",\"received\":{d},\"bytes\":{d},\"publisherDead\":{},\"peerError\":\"{s}\"}}\n",
         .{ checker.next, checker.bytes, publisher_dead, peer_error },
     );
-}
-
-fn printJson(comptime format: []const u8, args: anytype) !void {
-    var buffer: [512]u8 = undefined;
-    var writer = std.fs.File.stdout().writer(&buffer);
-    try writer.interface.print(format, args);
-    try writer.interface.flush();
 }

@@ -23,11 +23,12 @@
 const std = @import("std");
 const zigbolt = @import("zigbolt");
 const LogBuffer = zigbolt.LogBuffer;
+const peer_common = @import("_peer_common.zig");
+const printJson = peer_common.printJson;
 const Transmitter = zigbolt.broadcast.Transmitter;
 const CopyReceiver = zigbolt.broadcast.CopyReceiver;
 const monotonicNs = zigbolt.clock.monotonicNs;
 
-const pattern_length = 65536 + 4096;
 const open_timeout_ns = 20 * std.time.ns_per_s;
 const end_type: i32 = 1_000_000;
 
@@ -51,7 +52,7 @@ const Options = struct {
     wait_go: bool = false,
 };
 
-var pattern: [pattern_length]u8 = undefined;
+var pattern: [peer_common.pattern_length]u8 = undefined;
 
 pub fn main() !void {
     var arena = std.heap.ArenaAllocator.init(std.heap.page_allocator);
@@ -60,7 +61,7 @@ pub fn main() !void {
         std.debug.print("usage: see native/tools/logbcast_peer.zig\n", .{});
         std.process.exit(2);
     };
-    fillPattern();
+    peer_common.fillPattern(&pattern);
     const mode = options.mode;
     if (std.mem.eql(u8, mode, "log-write")) return logWrite(options);
     if (std.mem.eql(u8, mode, "log-read")) return logRead(options, false);
@@ -109,34 +110,8 @@ fn parse(args: []const [:0]u8) !Options {
 
 // ---- streams ------------------------------------------------------------------------
 
-fn fillPattern() void {
-    var x: u32 = 0x9E3779B9;
-    for (&pattern) |*byte| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        byte.* = @truncate(x);
-    }
-}
-
-fn streamSize(seq: u32) u32 {
-    var h = seq;
-    h ^= h >> 16;
-    h *%= 0x85ebca6b;
-    h ^= h >> 13;
-    h *%= 0xc2b2ae35;
-    h ^= h >> 16;
-    const bucket = h % 1000;
-    const spread = h >> 10;
-    if (bucket < 700) return 1 + spread % 256;
-    if (bucket < 950) return 1 + spread % 4096;
-    if (bucket < 995) return 1 + spread % 16384;
-    return 1 + spread % 65536;
-}
-
 fn logPayload(seq: u32) []const u8 {
-    const offset = (seq *% 7) % 4096;
-    return pattern[offset..][0 .. 1 + (streamSize(seq) - 1) % 4096];
+    return pattern[peer_common.streamOffset(seq)..][0 .. 1 + (peer_common.streamSize(seq) - 1) % 4096];
 }
 
 fn bcastMessage(buffer: *[128]u8, seq: u32) []const u8 {
@@ -507,11 +482,4 @@ fn benchReceive(options: Options) !void {
             @as(f64, @floatFromInt(state.end_ns -| state.first_ns)) / 1e9,
         },
     );
-}
-
-fn printJson(comptime format: []const u8, args: anytype) !void {
-    var buffer: [512]u8 = undefined;
-    var writer = std.fs.File.stdout().writer(&buffer);
-    try writer.interface.print(format, args);
-    try writer.interface.flush();
 }

@@ -22,20 +22,11 @@ const zigbolt = @import("zigbolt");
 const SpscRingBuffer = zigbolt.SpscRingBuffer;
 const MpscRingBuffer = zigbolt.MpscRingBuffer;
 const clock = zigbolt.clock;
+const fmix32 = @import("_peer_common.zig").fmix32;
 
 const open_timeout_ns = 10 * std.time.ns_per_s;
 const type_data: i32 = 0;
 const type_end: i32 = 1;
-
-fn fmix32(value: u32) u32 {
-    var h = value;
-    h ^= h >> 16;
-    h *%= 0x85ebca6b;
-    h ^= h >> 13;
-    h *%= 0xc2b2ae35;
-    h ^= h >> 16;
-    return h;
-}
 
 fn streamLength(id: u32, seq: u32) usize {
     return 12 + (seq *% 7 +% id) % 53;

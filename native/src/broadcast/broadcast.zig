@@ -16,6 +16,7 @@ const peer = @import("../ipc/peer.zig");
 const shm = @import("../platform/shm.zig");
 const named_segment = @import("../segment/named_segment.zig");
 const NamedSegment = named_segment.NamedSegment;
+const openChecked = @import("../segment/open_checked.zig").openChecked;
 const Error = @import("../status.zig").Error;
 const counters = @import("../counters/process_default.zig");
 const counter_set = @import("../counters/counter_set.zig");
@@ -54,16 +55,7 @@ pub const OpenOptions = struct {
 
 /// Opens the segment and checks the metadata a hostile or broken process could have changed.
 fn openSegment(name: []const u8, memory: shm.MemoryOptions) Error!NamedSegment {
-    var segment = try NamedSegment.open(name, .broadcast, layout.version, memory);
-    errdefer segment.close();
-    if (segment.memory.len < layout.metadata_length) return error.ShmTooSmall;
-    const metadata: *const layout.Metadata = @ptrCast(segment.memory.ptr);
-    const capacity = metadata.capacity;
-    if (!layout.capacityValid(capacity) or metadata.message_length_max != layout.messageLengthMax(capacity)) {
-        return error.CorruptChannel;
-    }
-    if (segment.memory.len != layout.segmentLength(capacity)) return error.CorruptChannel;
-    return segment;
+    return openChecked(layout, name, .broadcast, memory);
 }
 
 /// Whether the transmitter of the buffer mapped at `memory` is alive, dead, closed or unknown.

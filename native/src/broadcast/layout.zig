@@ -82,6 +82,13 @@ pub fn segmentLength(capacity: u32) usize {
     return metadata_length + @as(usize, capacity);
 }
 
+/// The checks of an opened buffer's metadata (segment/open_checked.zig).
+pub fn metadataValid(metadata: *const Metadata, segment_length: usize) bool {
+    const capacity = metadata.capacity;
+    return capacityValid(capacity) and metadata.message_length_max == messageLengthMax(capacity) and
+        segment_length == segmentLength(capacity);
+}
+
 pub fn alignedRecordLength(payload_length: u32) u32 {
     return std.mem.alignForward(u32, payload_length + record_header_length, record_alignment);
 }

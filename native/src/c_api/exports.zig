@@ -168,17 +168,7 @@ fn openChannel(name: ?[*:0]const u8, term_length: u32, flags: u32) Error!*anyopa
 }
 
 fn registerChannel(channel: IpcChannel) Error!*anyopaque {
-    var owned = channel;
-    const object = allocator.create(IpcChannel) catch {
-        owned.close();
-        return error.OutOfMemory;
-    };
-    object.* = owned;
-    return handles.register(.ipc_channel, object) catch |err| {
-        object.close();
-        allocator.destroy(object);
-        return err;
-    };
+    return common.registerOwned(IpcChannel, .ipc_channel, channel);
 }
 
 pub export fn zigbolt_ipc_destroy(channel: ?*anyopaque) callconv(.c) void {
@@ -186,12 +176,7 @@ pub export fn zigbolt_ipc_destroy(channel: ?*anyopaque) callconv(.c) void {
 }
 
 pub export fn zigbolt_ipc_close(channel: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(IpcChannel, .ipc_channel, channel) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
-    object.close();
-    allocator.destroy(object);
-    return 0;
+    return common.closeOwned(IpcChannel, .ipc_channel, channel);
 }
 
 pub export fn zigbolt_publish(channel: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) callconv(.c) i32 {
@@ -295,12 +280,11 @@ pub export fn zigbolt_ipc_memory_flags(channel: ?*anyopaque) callconv(.c) i32 {
 
 /// The mapping itself, for bindings that read and write frames in place (TypeScript).
 pub export fn zigbolt_ipc_segment(channel: ?*anyopaque) callconv(.c) ?*anyopaque {
-    const object = handles.resolve(IpcChannel, .ipc_channel, channel) catch |err| {
-        record(Status.fromError(err));
-        return null;
-    };
-    record(.ok);
-    return object.segment.memory.ptr;
+    return common.segmentOrNull(segmentOf(channel));
+}
+
+fn segmentOf(channel: ?*anyopaque) Error![]u8 {
+    return (try handles.resolve(IpcChannel, .ipc_channel, channel)).segment.memory;
 }
 
 // ---- clock -----------------------------------------------------------------------------

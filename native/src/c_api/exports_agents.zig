@@ -17,6 +17,7 @@ const allocator = std.heap.c_allocator;
 const record = common.record;
 const statusOf = common.statusOf;
 const handleOrNull = common.handleOrNull;
+const statusCode = common.statusCode;
 
 pub const DoWork = *const fn (clientd: ?*anyopaque) callconv(.c) i32;
 pub const OnStart = *const fn (clientd: ?*anyopaque) callconv(.c) i32;
@@ -105,43 +106,33 @@ fn nanoseconds(value: f64) Error!u64 {
 
 /// One idle step after a duty cycle that did `work_count` units (> 0 resets, 0 idles).
 pub export fn zigbolt_idle_strategy_idle(idle: ?*anyopaque, work_count: i32) callconv(.c) i32 {
-    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| return statusCode(err);
     if (work_count < 0) return @intFromEnum(Status.invalid_argument);
     object.idle(@intCast(work_count));
     return 0;
 }
 
 pub export fn zigbolt_idle_strategy_reset(idle: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| return statusCode(err);
     object.reset();
     return 0;
 }
 
 /// ZIGBOLT_BACKOFF_* after the last step (NOT_IDLE for the other kinds), or a negative status.
 pub export fn zigbolt_idle_strategy_state(idle: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| return statusCode(err);
     return @intFromEnum(object.backoffState());
 }
 
 /// The period the next step may sleep (sleeping: its period; backoff: its next park; else
 /// 0), or a negative status.
 pub export fn zigbolt_idle_strategy_park_ns(idle: ?*anyopaque) callconv(.c) f64 {
-    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| {
-        return @floatFromInt(@intFromEnum(Status.fromError(err)));
-    };
+    const object = handles.resolve(IdleStrategy, .idle_strategy, idle) catch |err| return @floatFromInt(statusCode(err));
     return @floatFromInt(object.nextParkNs());
 }
 
 pub export fn zigbolt_idle_strategy_close(idle: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(IdleStrategy, .idle_strategy, idle) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.unregister(IdleStrategy, .idle_strategy, idle) catch |err| return statusCode(err);
     allocator.destroy(object);
     return 0;
 }
@@ -180,21 +171,21 @@ const CRunner = struct {
     runner: agent_api.AgentRunner = undefined,
 
     pub fn doWork(self: *CRunner) anyerror!u32 {
-        const result = self.do_work(self.clientd);
+        return self.checked(self.do_work(self.clientd));
+    }
+
+    pub fn onStart(self: *CRunner) anyerror!void {
+        const start = self.on_start orelse return;
+        _ = try self.checked(start(self.clientd));
+    }
+
+    /// A callback's result (>= 0), or AgentFailed with the status kept for on_error.
+    inline fn checked(self: *CRunner, result: i32) error{AgentFailed}!u32 {
         if (result < 0) {
             self.failed_status = result;
             return error.AgentFailed;
         }
         return @intCast(result);
-    }
-
-    pub fn onStart(self: *CRunner) anyerror!void {
-        const start = self.on_start orelse return;
-        const result = start(self.clientd);
-        if (result < 0) {
-            self.failed_status = result;
-            return error.AgentFailed;
-        }
     }
 
     pub fn onClose(self: *CRunner) void {
@@ -220,19 +211,27 @@ pub export fn zigbolt_agent_runner_start(
     clientd: ?*anyopaque,
     idle_strategy: ?*anyopaque,
 ) callconv(.c) ?*anyopaque {
-    return handleOrNull(startRunner(role_name, do_work, on_start, on_close, on_error, clientd, idle_strategy));
+    return handleOrNull(startRunner(role_name, .{
+        .do_work = do_work,
+        .on_start = on_start,
+        .on_close = on_close,
+        .on_error = on_error,
+        .clientd = clientd,
+    }, idle_strategy));
 }
 
-fn startRunner(
-    role_name: ?[*:0]const u8,
+/// The C agent's callbacks as zigbolt_agent_runner_start receives them (do_work may be NULL
+/// here: startRunner rejects it).
+const Callbacks = struct {
     do_work: ?DoWork,
     on_start: ?OnStart,
     on_close: ?OnClose,
     on_error: ?OnError,
     clientd: ?*anyopaque,
-    idle_strategy: ?*anyopaque,
-) Error!*anyopaque {
-    const work = do_work orelse return error.InvalidArgument;
+};
+
+fn startRunner(role_name: ?[*:0]const u8, callbacks: Callbacks, idle_strategy: ?*anyopaque) Error!*anyopaque {
+    const work = callbacks.do_work orelse return error.InvalidArgument;
     const role: []const u8 = if (role_name) |text| std.mem.span(text) else "c-agent";
     if (role.len == 0 or role.len > role_name_length_max) return error.InvalidArgument;
     const idle: IdleStrategy = if (idle_strategy == null)
@@ -241,7 +240,13 @@ fn startRunner(
         (try handles.resolve(IdleStrategy, .idle_strategy, idle_strategy)).*;
     const object = allocator.create(CRunner) catch return error.OutOfMemory;
     errdefer allocator.destroy(object);
-    object.* = .{ .do_work = work, .on_start = on_start, .on_close = on_close, .on_error = on_error, .clientd = clientd };
+    object.* = .{
+        .do_work = work,
+        .on_start = callbacks.on_start,
+        .on_close = callbacks.on_close,
+        .on_error = callbacks.on_error,
+        .clientd = callbacks.clientd,
+    };
     @memcpy(object.role_name_buffer[0..role.len], role);
     const agent = agent_api.Agent.init(object, object.role_name_buffer[0..role.len]);
     object.runner = agent_api.AgentRunner.init(agent, .{
@@ -256,9 +261,7 @@ fn startRunner(
 
 /// A snapshot of the runner's statistics into `out` (fields may be one cycle apart).
 pub export fn zigbolt_agent_runner_stats(runner: ?*anyopaque, out: ?*AgentStats) callconv(.c) i32 {
-    const object = handles.resolve(CRunner, .agent_runner, runner) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(CRunner, .agent_runner, runner) catch |err| return statusCode(err);
     const stats = out orelse return @intFromEnum(Status.invalid_argument);
     stats.* = statsOf(&object.runner);
     return 0;
@@ -267,9 +270,7 @@ pub export fn zigbolt_agent_runner_stats(runner: ?*anyopaque, out: ?*AgentStats)
 /// Stops the agent: waits for its current cycle and on_close, writes the final statistics
 /// to `final_stats` if not NULL, and releases the handle (a second stop: HANDLE_CLOSED).
 pub export fn zigbolt_agent_runner_stop(runner: ?*anyopaque, final_stats: ?*AgentStats) callconv(.c) i32 {
-    const object = handles.unregister(CRunner, .agent_runner, runner) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.unregister(CRunner, .agent_runner, runner) catch |err| return statusCode(err);
     object.runner.stop();
     if (final_stats) |out| out.* = statsOf(&object.runner);
     allocator.destroy(object);
@@ -279,9 +280,7 @@ pub export fn zigbolt_agent_runner_stop(runner: ?*anyopaque, final_stats: ?*Agen
 /// The counters-file id of the runner's counter of type ZIGBOLT_AGENT_COUNTER_*, or a
 /// negative status (COUNTERS_FULL: the runner has no such counter).
 pub export fn zigbolt_agent_runner_counter_id(runner: ?*anyopaque, type_id: i32) callconv(.c) i32 {
-    const object = handles.resolve(CRunner, .agent_runner, runner) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(CRunner, .agent_runner, runner) catch |err| return statusCode(err);
     const id = object.runner.counterId(type_id) orelse return @intFromEnum(Status.counters_full);
     return @intCast(id);
 }

@@ -18,56 +18,21 @@ pub const BroadcastHandler = *const fn (
     msg_type_id: i32,
 ) callconv(.c) void;
 
-fn statusCode(err: Error) i32 {
-    return @intFromEnum(Status.fromError(err));
-}
+const statusCode = common.statusCode;
 
 pub export fn zigbolt_broadcast_transmitter_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(createTransmitter(name, capacity, flags));
-}
-
-fn createTransmitter(name: ?[*:0]const u8, capacity: u32, flags: u32) Error!*anyopaque {
-    if (flags & ~common.flags_known != 0) return error.InvalidArgument;
-    const buffer_name = try ChannelName.fromC(name);
-    return registerTransmitter(try Transmitter.create(buffer_name.slice(), .{
+    return common.handleOrNull(common.createOwned(Transmitter, .broadcast_transmitter, name, flags, .{
         .capacity = if (capacity == 0) zigbolt.broadcast.layout.capacity_default else capacity,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & common.flag_replace != 0,
     }));
 }
 
 /// Becomes the transmitter of an existing buffer (PUBLISHER_EXISTS while another one lives).
 pub export fn zigbolt_broadcast_transmitter_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(openTransmitter(name, flags));
-}
-
-fn openTransmitter(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    if (flags & ~(common.flags_known & ~common.flag_replace) != 0) return error.InvalidArgument;
-    const buffer_name = try ChannelName.fromC(name);
-    return registerTransmitter(try Transmitter.open(buffer_name.slice(), .{ .memory = common.memoryOptions(flags) }));
-}
-
-fn registerTransmitter(transmitter: Transmitter) Error!*anyopaque {
-    var owned = transmitter;
-    const object = allocator.create(Transmitter) catch {
-        owned.close();
-        return error.OutOfMemory;
-    };
-    object.* = owned;
-    return handles.register(.broadcast_transmitter, object) catch |err| {
-        object.close();
-        allocator.destroy(object);
-        return err;
-    };
+    return common.handleOrNull(common.openOwned(Transmitter, .broadcast_transmitter, name, flags));
 }
 
 pub export fn zigbolt_broadcast_transmitter_close(transmitter: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(Transmitter, .broadcast_transmitter, transmitter) catch |err| {
-        return statusCode(err);
-    };
-    object.close();
-    allocator.destroy(object);
-    return 0;
+    return common.closeOwned(Transmitter, .broadcast_transmitter, transmitter);
 }
 
 /// Copies one message into the buffer; never blocks. msg_type_id >= 0; at most capacity / 8 bytes.
@@ -88,28 +53,13 @@ pub export fn zigbolt_broadcast_receiver_open_ex(name: ?[*:0]const u8, flags: u3
 }
 
 fn openReceiver(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    if (flags & ~(common.flags_known & ~common.flag_replace) != 0) return error.InvalidArgument;
+    try common.checkOpenFlags(flags);
     const buffer_name = try ChannelName.fromC(name);
-    var receiver = try CopyReceiver.open(allocator, buffer_name.slice(), .{ .memory = common.memoryOptions(flags) });
-    const object = allocator.create(CopyReceiver) catch {
-        receiver.close();
-        return error.OutOfMemory;
-    };
-    object.* = receiver;
-    return handles.register(.broadcast_receiver, object) catch |err| {
-        object.close();
-        allocator.destroy(object);
-        return err;
-    };
+    return common.registerOwned(CopyReceiver, .broadcast_receiver, try CopyReceiver.open(allocator, buffer_name.slice(), .{ .memory = common.memoryOptions(flags) }));
 }
 
 pub export fn zigbolt_broadcast_receiver_close(receiver: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(CopyReceiver, .broadcast_receiver, receiver) catch |err| {
-        return statusCode(err);
-    };
-    object.close();
-    allocator.destroy(object);
-    return 0;
+    return common.closeOwned(CopyReceiver, .broadcast_receiver, receiver);
 }
 
 /// Calls handler with a validated copy of up to `limit` messages; returns the count or a
@@ -154,17 +104,11 @@ pub export fn zigbolt_broadcast_capacity(handle: ?*anyopaque) callconv(.c) i32 {
 
 /// Base address of the mapped segment, from a transmitter or a receiver handle.
 pub export fn zigbolt_broadcast_segment(handle: ?*anyopaque) callconv(.c) ?*anyopaque {
-    const memory = segmentOf(handle) catch |err| {
-        common.record(Status.fromError(err));
-        return null;
-    };
-    common.record(.ok);
-    return memory.ptr;
+    return common.segmentOrNull(segmentOf(handle));
 }
 
 pub export fn zigbolt_broadcast_segment_length(handle: ?*anyopaque) callconv(.c) i32 {
-    const memory = segmentOf(handle) catch |err| return statusCode(err);
-    return @intCast(memory.len);
+    return common.segmentLengthOrStatus(segmentOf(handle));
 }
 
 /// The counters-file id of a transmitter's or receiver's counter of `type_id`

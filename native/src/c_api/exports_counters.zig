@@ -3,6 +3,7 @@
 const std = @import("std");
 const zigbolt = @import("zigbolt");
 const common = @import("common.zig");
+const statusCode = common.statusCode;
 const handles = @import("handles.zig");
 const Status = zigbolt.Status;
 const Error = zigbolt.Error;
@@ -60,9 +61,7 @@ fn openDefault() Error!*anyopaque {
 }
 
 pub export fn zigbolt_counters_close(counters: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(CountersHandle, .counters, counters) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.unregister(CountersHandle, .counters, counters) catch |err| return statusCode(err);
     if (object.owned) object.file.close();
     allocator.destroy(object);
     return 0;
@@ -70,20 +69,17 @@ pub export fn zigbolt_counters_close(counters: ?*anyopaque) callconv(.c) i32 {
 
 /// How many counters the file holds (its length is 4096 + counters_max * 640 bytes).
 pub export fn zigbolt_counters_max(counters: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.resolve(CountersHandle, .counters, counters) catch |err| {
-        return @intFromEnum(Status.fromError(err));
-    };
+    const object = handles.resolve(CountersHandle, .counters, counters) catch |err| return statusCode(err);
     return @intCast(object.view.counters_max);
 }
 
 /// Base address of the mapped file, for bindings that read and write counters in place.
 pub export fn zigbolt_counters_segment(counters: ?*anyopaque) callconv(.c) ?*anyopaque {
-    const object = handles.resolve(CountersHandle, .counters, counters) catch |err| {
-        common.record(Status.fromError(err));
-        return null;
-    };
-    common.record(.ok);
-    return object.view.segment.memory.ptr;
+    return common.segmentOrNull(segmentOf(counters));
+}
+
+fn segmentOf(counters: ?*anyopaque) Error![]u8 {
+    return (try handles.resolve(CountersHandle, .counters, counters)).view.segment.memory;
 }
 
 /// Allocates a counter (value 0) owned by this process; returns its id or a negative status

@@ -7,8 +7,6 @@ const handles = @import("handles.zig");
 const LogBuffer = zigbolt.LogBuffer;
 const Status = zigbolt.Status;
 const Error = zigbolt.Error;
-const ChannelName = zigbolt.ipc.ChannelName;
-const allocator = std.heap.c_allocator;
 
 pub const LogHandler = *const fn (
     clientd: ?*anyopaque,
@@ -17,58 +15,25 @@ pub const LogHandler = *const fn (
     msg_type_id: i32,
 ) callconv(.c) void;
 
-fn statusCode(err: Error) i32 {
-    return @intFromEnum(Status.fromError(err));
-}
+const statusCode = common.statusCode;
 
 fn resolve(log: ?*anyopaque) Error!*LogBuffer {
     return handles.resolve(LogBuffer, .log_buffer, log);
 }
 
 pub export fn zigbolt_log_buffer_create_ex(name: ?[*:0]const u8, term_length: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(create(name, term_length, flags));
-}
-
-fn create(name: ?[*:0]const u8, term_length: u32, flags: u32) Error!*anyopaque {
-    if (flags & ~common.flags_known != 0) return error.InvalidArgument;
-    const log_name = try ChannelName.fromC(name);
-    return register(try LogBuffer.create(log_name.slice(), .{
+    return common.handleOrNull(common.createOwned(LogBuffer, .log_buffer, name, flags, .{
         .term_length = if (term_length == 0) zigbolt.log_buffer.layout.term_length_default else term_length,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & common.flag_replace != 0,
     }));
 }
 
 pub export fn zigbolt_log_buffer_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return common.handleOrNull(open(name, flags));
-}
-
-fn open(name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    if (flags & ~(common.flags_known & ~common.flag_replace) != 0) return error.InvalidArgument;
-    const log_name = try ChannelName.fromC(name);
-    return register(try LogBuffer.open(log_name.slice(), .{ .memory = common.memoryOptions(flags) }));
-}
-
-fn register(log: LogBuffer) Error!*anyopaque {
-    var owned = log;
-    const object = allocator.create(LogBuffer) catch {
-        owned.close();
-        return error.OutOfMemory;
-    };
-    object.* = owned;
-    return handles.register(.log_buffer, object) catch |err| {
-        object.close();
-        allocator.destroy(object);
-        return err;
-    };
+    return common.handleOrNull(common.openOwned(LogBuffer, .log_buffer, name, flags));
 }
 
 /// Closes the handle (aborting an outstanding claim); the creator's handle also unlinks the name.
 pub export fn zigbolt_log_buffer_close(log: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.unregister(LogBuffer, .log_buffer, log) catch |err| return statusCode(err);
-    object.close();
-    allocator.destroy(object);
-    return 0;
+    return common.closeOwned(LogBuffer, .log_buffer, log);
 }
 
 /// Offset of the claimed payload in the segment (>= 0), or a negative status:
@@ -168,17 +133,15 @@ pub export fn zigbolt_log_buffer_term_length(log: ?*anyopaque) callconv(.c) i32 
 
 /// Base address of the mapped segment, for bindings that read and write frames in place.
 pub export fn zigbolt_log_buffer_segment(log: ?*anyopaque) callconv(.c) ?*anyopaque {
-    const object = resolve(log) catch |err| {
-        common.record(Status.fromError(err));
-        return null;
-    };
-    common.record(.ok);
-    return object.segment.memory.ptr;
+    return common.segmentOrNull(segmentOf(log));
 }
 
 pub export fn zigbolt_log_buffer_segment_length(log: ?*anyopaque) callconv(.c) i32 {
-    const object = resolve(log) catch |err| return statusCode(err);
-    return @intCast(object.segment.memory.len);
+    return common.segmentLengthOrStatus(segmentOf(log));
+}
+
+fn segmentOf(log: ?*anyopaque) Error![]u8 {
+    return (try resolve(log)).segment.memory;
 }
 
 /// The counters-file id of the log buffer's counter of `type_id`

@@ -8,13 +8,9 @@ const Status = zigbolt.Status;
 const Error = zigbolt.Error;
 const SpscRingBuffer = zigbolt.SpscRingBuffer;
 const MpscRingBuffer = zigbolt.MpscRingBuffer;
-const ChannelName = zigbolt.ipc.ChannelName;
-const allocator = std.heap.c_allocator;
-const record = common.record;
 const statusOf = common.statusOf;
 const handleOrNull = common.handleOrNull;
-const flag_replace = common.flag_replace;
-const flags_known = common.flags_known;
+const code = common.statusCode;
 
 pub const ReadHandler = *const fn (
     clientd: ?*anyopaque,
@@ -26,15 +22,15 @@ pub const ReadHandler = *const fn (
 // ---- SPSC ring buffer --------------------------------------------------------------------
 
 pub export fn zigbolt_spsc_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(create(SpscRingBuffer, .spsc_ring, name, capacity, flags));
+    return handleOrNull(common.createOwned(SpscRingBuffer, .spsc_ring, name, flags, .{ .capacity = capacity }));
 }
 
 pub export fn zigbolt_spsc_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(open(SpscRingBuffer, .spsc_ring, name, flags));
+    return handleOrNull(common.openOwned(SpscRingBuffer, .spsc_ring, name, flags));
 }
 
 pub export fn zigbolt_spsc_close(ring: ?*anyopaque) callconv(.c) i32 {
-    return close(SpscRingBuffer, .spsc_ring, ring);
+    return common.closeOwned(SpscRingBuffer, .spsc_ring, ring);
 }
 
 pub export fn zigbolt_spsc_write(ring: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) callconv(.c) i32 {
@@ -71,26 +67,25 @@ pub export fn zigbolt_spsc_counter_id(ring: ?*anyopaque, type_id: i32) callconv(
 }
 
 pub export fn zigbolt_spsc_segment(ring: ?*anyopaque) callconv(.c) ?*anyopaque {
-    return segment(SpscRingBuffer, .spsc_ring, ring);
+    return common.segmentOrNull(segmentOf(SpscRingBuffer, .spsc_ring, ring));
 }
 
 pub export fn zigbolt_spsc_segment_length(ring: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.resolve(SpscRingBuffer, .spsc_ring, ring) catch |err| return code(err);
-    return @intCast(object.ring.named.memory.len);
+    return common.segmentLengthOrStatus(segmentOf(SpscRingBuffer, .spsc_ring, ring));
 }
 
 // ---- MPSC ring buffer --------------------------------------------------------------------
 
 pub export fn zigbolt_mpsc_create_ex(name: ?[*:0]const u8, capacity: u32, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(create(MpscRingBuffer, .mpsc_ring, name, capacity, flags));
+    return handleOrNull(common.createOwned(MpscRingBuffer, .mpsc_ring, name, flags, .{ .capacity = capacity }));
 }
 
 pub export fn zigbolt_mpsc_open_ex(name: ?[*:0]const u8, flags: u32) callconv(.c) ?*anyopaque {
-    return handleOrNull(open(MpscRingBuffer, .mpsc_ring, name, flags));
+    return handleOrNull(common.openOwned(MpscRingBuffer, .mpsc_ring, name, flags));
 }
 
 pub export fn zigbolt_mpsc_close(ring: ?*anyopaque) callconv(.c) i32 {
-    return close(MpscRingBuffer, .mpsc_ring, ring);
+    return common.closeOwned(MpscRingBuffer, .mpsc_ring, ring);
 }
 
 pub export fn zigbolt_mpsc_write(ring: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) callconv(.c) i32 {
@@ -145,56 +140,14 @@ pub export fn zigbolt_mpsc_counter_id(ring: ?*anyopaque, type_id: i32) callconv(
 }
 
 pub export fn zigbolt_mpsc_segment(ring: ?*anyopaque) callconv(.c) ?*anyopaque {
-    return segment(MpscRingBuffer, .mpsc_ring, ring);
+    return common.segmentOrNull(segmentOf(MpscRingBuffer, .mpsc_ring, ring));
 }
 
 pub export fn zigbolt_mpsc_segment_length(ring: ?*anyopaque) callconv(.c) i32 {
-    const object = handles.resolve(MpscRingBuffer, .mpsc_ring, ring) catch |err| return code(err);
-    return @intCast(object.ring.named.memory.len);
+    return common.segmentLengthOrStatus(segmentOf(MpscRingBuffer, .mpsc_ring, ring));
 }
 
 // ---- shared by both ----------------------------------------------------------------------
-
-fn code(err: Error) i32 {
-    return @intFromEnum(Status.fromError(err));
-}
-
-fn create(comptime T: type, comptime kind: handles.Kind, name: ?[*:0]const u8, capacity: u32, flags: u32) Error!*anyopaque {
-    if (flags & ~flags_known != 0) return error.InvalidArgument;
-    const ring_name = try ChannelName.fromC(name);
-    return register(T, kind, try T.create(ring_name.slice(), .{
-        .capacity = capacity,
-        .memory = common.memoryOptions(flags),
-        .replace = flags & flag_replace != 0,
-    }));
-}
-
-fn open(comptime T: type, comptime kind: handles.Kind, name: ?[*:0]const u8, flags: u32) Error!*anyopaque {
-    if (flags & ~(flags_known & ~flag_replace) != 0) return error.InvalidArgument;
-    const ring_name = try ChannelName.fromC(name);
-    return register(T, kind, try T.open(ring_name.slice(), .{ .memory = common.memoryOptions(flags) }));
-}
-
-fn register(comptime T: type, comptime kind: handles.Kind, ring: T) Error!*anyopaque {
-    var owned = ring;
-    const object = allocator.create(T) catch {
-        owned.close();
-        return error.OutOfMemory;
-    };
-    object.* = owned;
-    return handles.register(kind, object) catch |err| {
-        object.close();
-        allocator.destroy(object);
-        return err;
-    };
-}
-
-fn close(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque) i32 {
-    const object = handles.unregister(T, kind, ring) catch |err| return code(err);
-    object.close();
-    allocator.destroy(object);
-    return 0;
-}
 
 fn write(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) i32 {
     const object = handles.resolve(T, kind, ring) catch |err| return code(err);
@@ -218,11 +171,6 @@ fn read(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, handle
     return @intCast(count);
 }
 
-fn segment(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque) ?*anyopaque {
-    const object = handles.resolve(T, kind, ring) catch |err| {
-        record(Status.fromError(err));
-        return null;
-    };
-    record(.ok);
-    return object.ring.named.memory.ptr;
+fn segmentOf(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque) Error![]u8 {
+    return (try handles.resolve(T, kind, ring)).ring.named.memory;
 }

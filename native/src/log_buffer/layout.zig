@@ -111,6 +111,13 @@ pub fn segmentLength(term_length: u32) usize {
     return metadata_length + term_count * @as(usize, term_length);
 }
 
+/// The checks of an opened log buffer's metadata (segment/open_checked.zig).
+pub fn metadataValid(metadata: *const Metadata, segment_length: usize) bool {
+    const term_length = metadata.term_length;
+    return termLengthValid(term_length) and metadata.term_count == term_count and
+        segment_length == segmentLength(term_length);
+}
+
 /// Bytes a frame of `payload_length` occupies in its term.
 pub fn alignedFrameLength(payload_length: u32) u32 {
     return std.mem.alignForward(u32, payload_length + frame_header_length, frame_alignment);

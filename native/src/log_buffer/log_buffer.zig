@@ -19,6 +19,7 @@ const peer = @import("../ipc/peer.zig");
 const shm = @import("../platform/shm.zig");
 const named_segment = @import("../segment/named_segment.zig");
 const NamedSegment = named_segment.NamedSegment;
+const openChecked = @import("../segment/open_checked.zig").openChecked;
 const Error = @import("../status.zig").Error;
 const counters = @import("../counters/process_default.zig");
 const counter_set = @import("../counters/counter_set.zig");
@@ -127,15 +128,7 @@ pub const LogBuffer = struct {
     }
 
     pub fn open(name: []const u8, options: OpenOptions) Error!LogBuffer {
-        var segment = try NamedSegment.open(name, .log_buffer, layout.version, options.memory);
-        errdefer segment.close();
-        const metadata: *const layout.Metadata = @ptrCast(segment.memory.ptr);
-        if (segment.memory.len < layout.metadata_length) return error.ShmTooSmall;
-        const term_length = metadata.term_length;
-        if (!layout.termLengthValid(term_length) or metadata.term_count != layout.term_count) {
-            return error.CorruptChannel;
-        }
-        if (segment.memory.len != layout.segmentLength(term_length)) return error.CorruptChannel;
+        const segment = try openChecked(layout, name, .log_buffer, options.memory);
         return init(segment, options.counters.resolve());
     }
 

@@ -21,7 +21,17 @@ const Collected = struct {
         self.lengths[self.count] = payload.len;
         self.count += 1;
     }
+
+    /// One read of up to `limit` messages from `ring` (SPSC or MPSC) into this collection.
+    fn readFrom(self: *Collected, ring: anytype, limit: u32) !u32 {
+        return ring.read(self, Collected.onMessage, limit);
+    }
 };
+
+/// The next read of `ring` finds its shared header or a record corrupt.
+fn expectCorrupt(ring: anytype, collected: *Collected) !void {
+    try testing.expectError(error.CorruptChannel, collected.readFrom(ring, 10));
+}
 
 fn numbered(buffer: []u8, value: u32) []u8 {
     std.mem.writeInt(u32, buffer[0..4], value, .little);
@@ -35,11 +45,11 @@ test "spsc: a written message is read once with its type id" {
     try testing.expect(try ring.write(numbered(&buffer, 42), 7));
     try testing.expect(try ring.write("", 0));
     var collected: Collected = .{};
-    try testing.expectEqual(@as(u32, 2), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 2), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 42), collected.values[0]);
     try testing.expectEqual(@as(i32, 7), collected.types[0]);
     try testing.expectEqual(@as(usize, 0), collected.lengths[1]);
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 10));
 }
 
 test "spsc: full is false, and space comes back after a read" {
@@ -50,10 +60,10 @@ test "spsc: full is false, and space comes back after a read" {
     for (0..16) |i| try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 1));
     try testing.expect(!try ring.write(&buffer, 1));
     var collected: Collected = .{};
-    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 1));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 1));
     try testing.expect(try ring.write(numbered(&buffer, 16), 1));
     try testing.expect(!try ring.write(&buffer, 1));
-    try testing.expectEqual(@as(u32, 16), try ring.read(&collected, Collected.onMessage, 100));
+    try testing.expectEqual(@as(u32, 16), try collected.readFrom(&ring, 100));
     for (0..17) |i| try testing.expectEqual(@as(u32, @intCast(i)), collected.values[i]);
 }
 
@@ -68,10 +78,10 @@ test "spsc: records wrap with a padding record, in order" {
         const length: usize = 4 + round % 97;
         try testing.expect(try ring.write(numbered(buffer[0..length], next), 3));
         next += 1;
-        _ = try ring.read(&collected, Collected.onMessage, 100);
+        _ = try collected.readFrom(&ring, 100);
         if (collected.count > 4000) collected.count = 0;
     }
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 100));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 100));
     try testing.expect(ring.ring.header.head > 1024 * 10);
 }
 
@@ -85,7 +95,7 @@ test "spsc: positions wrap at 2^32" {
     var collected: Collected = .{};
     for (0..100) |i| {
         try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 1));
-        try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+        try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
     }
     for (0..100) |i| try testing.expectEqual(@as(u32, @intCast(i)), collected.values[i]);
     try testing.expect(ring.ring.header.tail < start);
@@ -111,8 +121,8 @@ test "spsc: a second producer or consumer handle is refused while the first hold
     try testing.expect(try ring.write("a", 1));
     try testing.expectError(error.PublisherExists, other.write("b", 1));
     var collected: Collected = .{};
-    _ = try other.read(&collected, Collected.onMessage, 1);
-    try testing.expectError(error.SubscriberExists, ring.read(&collected, Collected.onMessage, 1));
+    _ = try collected.readFrom(&other, 1);
+    try testing.expectError(error.SubscriberExists, collected.readFrom(&ring, 1));
 }
 
 test "spsc: corrupted shared positions and records are CorruptChannel, never a crash" {
@@ -121,18 +131,18 @@ test "spsc: corrupted shared positions and records are CorruptChannel, never a c
     var collected: Collected = .{};
     try testing.expect(try ring.write("abc", 1));
     ring.ring.header.tail = 0x1234_5678;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.header.tail = 16;
     ring.ring.record(0).length = 5000;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.record(0).length = 11;
     ring.ring.record(0).type = -7;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.record(0).type = 1;
     ring.ring.header.head = 8;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.header.head = 0;
-    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
     // The producer notices a head moved by a stranger when it next needs space.
     ring.ring.header.head = 0x8000_0000;
     var buffer: [100]u8 = @splat(0);
@@ -174,12 +184,12 @@ test "mpsc: two producers' messages each arrive once, in each producer's order" 
         if (try producer.write(numbered(buffer[0..length], sent[id]), @intCast(id))) sent[id] += 1;
         if (round % 5 == 0) {
             collected.count = 0;
-            _ = try consumer.read(&collected, Collected.onMessage, 1000);
+            _ = try collected.readFrom(&consumer, 1000);
             try checkOrder(&collected, &sent);
         }
     }
     collected.count = 0;
-    _ = try consumer.read(&collected, Collected.onMessage, 1000);
+    _ = try collected.readFrom(&consumer, 1000);
     try checkOrder(&collected, &sent);
     try testing.expectEqual(expected_next, sent);
     try testing.expect(a.slot_index.? != b.slot_index.?);
@@ -206,12 +216,12 @@ test "mpsc: full is false; wrap leaves a padding record; positions wrap at 2^32"
     var collected: Collected = .{};
     for (0..16) |i| try testing.expect(try ring.write(numbered(&buffer, @intCast(i)), 2));
     try testing.expect(!try ring.write(&buffer, 2));
-    try testing.expectEqual(@as(u32, 16), try ring.read(&collected, Collected.onMessage, 100));
+    try testing.expectEqual(@as(u32, 16), try collected.readFrom(&ring, 100));
     var buffer2: [100]u8 = @splat(0);
     for (0..40) |i| {
         try testing.expect(try ring.write(numbered(&buffer2, @intCast(i)), 2));
         collected.count = 0;
-        try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 100));
+        try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 100));
         try testing.expectEqual(@as(u32, @intCast(i)), collected.values[0]);
     }
     try testing.expect(ring.ring.header.head < 0xFFFF_FF00);
@@ -228,16 +238,16 @@ test "mpsc: bad input and corrupted records are typed errors" {
     var collected: Collected = .{};
     try testing.expect(try ring.write("abcd", 1));
     ring.ring.record(0).length = 2000;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.record(0).length = 3;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.record(0).length = 12;
     ring.ring.header.tail = 0x7000_0000;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
     ring.ring.header.tail = 16;
-    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
     ring.ring.header.head = 0x5000_0000;
-    try testing.expectError(error.CorruptChannel, ring.read(&collected, Collected.onMessage, 10));
+    try expectCorrupt(&ring, &collected);
 }
 
 test "mpsc: a claim left by a dead producer is skipped as lost; a live one is waited for" {
@@ -251,7 +261,7 @@ test "mpsc: a claim left by a dead producer is skipped as lost; a live one is wa
     live_slot.pending_start = 0;
     live_slot.pending_length = 32;
     ring.ring.header.tail = 32;
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 0), try ring.resolveStuck(0));
     // Now the same claim belongs to a dead process (a pid above pid_max).
     live_slot.owner = 0x7fff_fff0;
@@ -261,7 +271,7 @@ test "mpsc: a claim left by a dead producer is skipped as lost; a live one is wa
     var producer = try MpscRingBuffer.open("/zigbolt-test-mpsc-dead", .{});
     defer producer.close();
     try testing.expect(try producer.write(numbered(&buffer, 99), 5));
-    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 99), collected.values[0]);
     try testing.expectEqual(@as(u64, 1), ring.lost_records);
     try testing.expectEqual(@as(u64, 32), ring.lost_bytes);
@@ -274,16 +284,16 @@ test "mpsc: a dead producer's claim that wraps is skipped in two parts, counted 
     ring.ring.header.head = 1000;
     ring.ring.header.read_position = 1000;
     var collected: Collected = .{};
-    _ = try ring.read(&collected, Collected.onMessage, 1);
+    _ = try collected.readFrom(&ring, 1);
     const slot = ring.ring.slot(5);
     slot.owner = 0x7fff_fff0;
     slot.pending_start = 1000;
     slot.pending_length = 24 + 64;
     ring.ring.header.tail = 1000 + 24 + 64;
     try testing.expectEqual(@as(u32, 24), try ring.resolveStuck(1000));
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 64), try ring.resolveStuck(1024));
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u64, 1), ring.lost_records);
     try testing.expectEqual(@as(u32, 1088), ring.ring.header.head);
     _ = mpsc.stuck_check_ns;
@@ -299,7 +309,7 @@ test "mpsc: a consumer that died between delivering and releasing is finished by
     ring.ring.header.read_position = 16;
     @memset(ring.ring.data[0..16], 0);
     var collected: Collected = .{};
-    try testing.expectEqual(@as(u32, 2), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 2), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 1), collected.values[0]);
 }
 
@@ -318,7 +328,7 @@ test "spsc and mpsc: each role counts messages, bytes, full events, lost records
     for (0..16) |_| try testing.expect(try spsc.write(&buffer, 1));
     try testing.expect(!try spsc.write(&buffer, 1));
     var collected: Collected = .{};
-    try testing.expectEqual(@as(u32, 16), try spsc.read(&collected, Collected.onMessage, 100));
+    try testing.expectEqual(@as(u32, 16), try collected.readFrom(&spsc, 100));
     const spscValue = struct {
         fn of(f: *const CountersFile, ring: *const SpscRingBuffer, t: Type) i64 {
             return f.valueOf(ring.counterId(@intFromEnum(t)).?).?;
@@ -338,10 +348,10 @@ test "spsc and mpsc: each role counts messages, bytes, full events, lost records
     slot.pending_start = 0;
     slot.pending_length = 32;
     many.ring.header.tail = 32;
-    try testing.expectEqual(@as(u32, 0), try many.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&many, 10));
     try testing.expectEqual(@as(u32, 32), try many.resolveStuck(0));
     for (0..3) |_| try testing.expect(try many.write(buffer[0..20], 2));
-    try testing.expectEqual(@as(u32, 3), try many.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 3), try collected.readFrom(&many, 10));
     const mpscValue = struct {
         fn of(f: *const CountersFile, ring: *const MpscRingBuffer, t: Type) i64 {
             return f.valueOf(ring.counterId(@intFromEnum(t)).?).?;
@@ -372,9 +382,9 @@ test "mpsc: two dead producers claiming the same position: the real claim is the
     // 24 payload bytes: the record at 32 ends at 64, and the loser's end (48) falls inside it.
     var buffer: [24]u8 = @splat(0);
     try testing.expect(try ring.write(numbered(&buffer, 77), 4));
-    try testing.expectEqual(@as(u32, 0), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 32), try ring.resolveStuck(0));
-    try testing.expectEqual(@as(u32, 1), try ring.read(&collected, Collected.onMessage, 10));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
     try testing.expectEqual(@as(u32, 77), collected.values[0]);
     try testing.expectEqual(@as(u64, 1), ring.lost_records);
 }
@@ -388,7 +398,7 @@ test "mpsc: a dead producer's claim that never won (past the tail) is not skippe
     loser.pending_length = 48;
     ring.ring.header.tail = 32;
     var collected: Collected = .{};
-    _ = try ring.read(&collected, Collected.onMessage, 10);
+    _ = try collected.readFrom(&ring, 10);
     try testing.expectEqual(@as(u32, 0), try ring.resolveStuck(0));
 }
 
