@@ -8,6 +8,7 @@
  *
  * Rate programs (each prints CodecRow JSON lines, bench/codecs/_rows.ts):
  * - zigbolt-wire-rates (native/tools/wire_rates.zig): the Zig wire codec and Aeron flyweights;
+ * - zigbolt-sbe-bench (native/tools/sbe_bench.zig): the Zig SBE codec and the FIX message set;
  * - bench/codecs/_wire_rates.ts under Bun and under Deno: the TypeScript wire codec and
  *   Aeron flyweights, with JSON and msgpackr for the same content;
  * - bench/codecs/_sbe_rates.ts under Bun and under Deno (SBE and the FIX message set).
@@ -41,10 +42,10 @@ const deno = process.env.DENO ?? `${root}/node_modules/.bin/deno`;
 function programs(quick: boolean): Program[] {
   const flag = quick ? ["--quick"] : [];
   const scripts = [`${root}/bench/codecs/_wire_rates.ts`, `${root}/bench/codecs/_sbe_rates.ts`];
-  const list: Program[] = [{
-    label: "zigbolt-wire-rates",
-    command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag],
-  }];
+  const list: Program[] = [
+    { label: "zigbolt-wire-rates", command: [`${root}/native/zig-out/bin/zigbolt-wire-rates`, ...flag] },
+    { label: "zigbolt-sbe-bench", command: [`${root}/native/zig-out/bin/zigbolt-sbe-bench`, ...flag] },
+  ];
   for (const script of scripts) {
     const name = path.basename(script);
     list.push({ label: `${name} (Bun)`, command: [bun, script, ...flag] });

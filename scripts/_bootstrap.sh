@@ -59,7 +59,9 @@ ensure_js_runtimes() {
   local want_deno want_bun
   want_deno=$(sed -n 's/.*"deno": "\(.*\)".*/\1/p' "$ROOT/package.json")
   want_bun=$(sed -n 's/.*"bun": "\(.*\)".*/\1/p' "$ROOT/package.json")
-  if [ -x "$DENO" ] && [ -x "$BUN" ] && [ -d "$ROOT/node_modules/@types/node" ] &&
+  # The stamp is the lock file npm ci last installed: a changed lock file installs again.
+  local stamp="$ROOT/node_modules/.zigbolt-installed-lock.json"
+  if [ -x "$DENO" ] && [ -x "$BUN" ] && cmp -s "$ROOT/package-lock.json" "$stamp" &&
     "$DENO" --version 2>/dev/null | grep -q "^deno $want_deno " &&
     [ "$("$BUN" --version 2>/dev/null)" = "$want_bun" ]; then
     return 0
@@ -67,6 +69,7 @@ ensure_js_runtimes() {
   command -v npm >/dev/null || apt_install nodejs npm
   say "installing deno $want_deno and bun $want_bun from npm (package-lock.json)"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$ROOT/package-lock.json" "$stamp"
 }
 
 build_native() {
