@@ -166,6 +166,12 @@ export class FrameFlyweight {
     return this;
   }
 
+  /** The i64 at `at` bytes into the frame, as a number (exact up to 2^53). */
+  protected getI64(at: number): number {
+    const o = this.offset + at;
+    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+  }
+
   protected setI64(at: number, value: number): void {
     const o = this.offset + at;
     this.view.setUint32(o, value >>> 0, true);
@@ -232,8 +238,7 @@ export class DataHeaderFlyweight extends FrameFlyweight {
     this.view.setInt32(this.offset + 20, value, true);
   }
   get reservedValue(): number {
-    const o = this.offset + 24;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(24);
   }
   set reservedValue(value: number) {
     this.setI64(24, value);
@@ -296,8 +301,7 @@ export class StatusMessageFlyweight extends FrameFlyweight {
     this.view.setInt32(this.offset + 24, value, true);
   }
   get receiverId(): number {
-    const o = this.offset + 28;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(28);
   }
   set receiverId(value: number) {
     this.setI64(28, value);
@@ -444,22 +448,19 @@ export class RttMeasurementFlyweight extends FrameFlyweight {
     this.view.setInt32(this.offset + 12, value, true);
   }
   get echoTimestamp(): number {
-    const o = this.offset + 16;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(16);
   }
   set echoTimestamp(value: number) {
     this.setI64(16, value);
   }
   get receptionDelta(): number {
-    const o = this.offset + 24;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(24);
   }
   set receptionDelta(value: number) {
     this.setI64(24, value);
   }
   get receiverId(): number {
-    const o = this.offset + 32;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(32);
   }
   set receiverId(value: number) {
     this.setI64(32, value);
@@ -496,16 +497,14 @@ export class ErrorFlyweight extends FrameFlyweight {
     this.view.setInt32(this.offset + 12, value, true);
   }
   get receiverId(): number {
-    const o = this.offset + 16;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(16);
   }
   set receiverId(value: number) {
     this.setI64(16, value);
   }
   /** The group tag; writing it also sets the hasGroupTag flag. */
   get groupTag(): number {
-    const o = this.offset + 24;
-    return this.view.getInt32(o + 4, true) * twoTo32 + this.view.getUint32(o, true);
+    return this.getI64(24);
   }
   set groupTag(value: number) {
     this.setI64(24, value);
