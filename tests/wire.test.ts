@@ -16,6 +16,7 @@ import {
   TruncatedError,
 } from "../mod.ts";
 import { test } from "./_harness.ts";
+import { QuoteMessage, Venue } from "./_wire_corpus.ts";
 
 test("TickMessage and OrderMessage have the documented offsets and lengths", () => {
   assert.equal(TickMessage.length, 32);
@@ -153,25 +154,8 @@ test("checked decode rejects short buffers and bad enum bytes with typed errors"
 });
 
 test("a message declared in a few lines gets offsets, accessors and checks", () => {
-  const Venue = { lse: 1, xetra: 7, cme: 300 } as const;
-  const Quote = defineMessage({
-    name: "Quote",
-    typeId: 77,
-    fields: {
-      a: "u8",
-      b: "i8",
-      c: "u16",
-      d: "i16",
-      e: "u32",
-      f: "i32",
-      g: "u64",
-      h: "i64",
-      i: "f32",
-      j: "f64",
-      live: "bool",
-      venue: enumOf("u16", Venue),
-    },
-  });
+  // The corpus's Quote (tests/_wire_corpus.ts): twelve fields of every kind, declared once.
+  const Quote = QuoteMessage;
   assert.equal(Quote.length, 48);
   assert.equal(Quote.offsetOf("g"), 14);
   assert.equal(Quote.offsetOf("venue"), 43);
