@@ -26,4 +26,4 @@ export const headLong = headOffset / 8;
 /** The native role numbers (ZIGBOLT_ROLE_*). */
 export const roleNumbers = { publisher: 0, subscriber: 1 } as const;
 /** ZIGBOLT_FLAG_* */
-export const flags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
+export { structureFlags as flags } from "./_structure_common.ts";

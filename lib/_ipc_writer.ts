@@ -21,14 +21,14 @@ import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { Status } from "./status.ts";
+import { cString } from "./_names.ts";
+import { closeBackstop } from "./_structure_common.ts";
 
 const twoTo32 = 2 ** 32;
 /** Back-pressured claims in a row between two liveness checks of the subscriber (as in Zig). */
 const livenessCheckPeriod = 8192;
 
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_ipc_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_ipc_close(handle));
 
 export class IpcWriter {
   readonly termLength: number;
@@ -58,7 +58,7 @@ export class IpcWriter {
     const adapter = native();
     this.#adapter = adapter;
     const handle = adapter.symbols.zigbolt_ipc_open_ex(
-      new TextEncoder().encode(`${name}\0`),
+      cString(name),
       0,
       layout.flags.preFault,
     );

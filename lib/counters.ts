@@ -8,6 +8,7 @@ import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_counters_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import { checkedName, cString } from "./_names.ts";
+import { closeBackstop } from "./_structure_common.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { HandleClosedError, InvalidArgumentError } from "./errors.ts";
 
@@ -32,9 +33,7 @@ export interface CounterInfo {
   label: string;
 }
 
-const backstop = new FinalizationRegistry<NativePointer>((handle) => {
-  native().symbols.zigbolt_counters_close(handle);
-});
+const backstop = closeBackstop((handle) => native().symbols.zigbolt_counters_close(handle));
 
 let processDefault: CountersFile | undefined;
 

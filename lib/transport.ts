@@ -7,8 +7,10 @@ import { Publisher, RawPublisher, RawSubscriber, Subscriber } from "./messaging.
 import type { FieldSpecs, MessageType } from "./wire.ts";
 import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native } from "./_native.ts";
+import { checkedName, cString } from "./_names.ts";
 import type { NativePointer } from "./_symbols.ts";
-import { HandleClosedError, InvalidNameError, InvalidTermLengthError } from "./errors.ts";
+import { HandleClosedError, InvalidTermLengthError } from "./errors.ts";
+import { flagsOf } from "./_structure_common.ts";
 
 /** Options of `new Transport()`. */
 export interface TransportOptions {
@@ -49,10 +51,8 @@ export class Transport implements Disposable {
         `Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`,
       );
     }
-    let flags = 0;
-    if (options.preFault ?? true) flags |= layout.flags.preFault;
-    if (options.hugepages) flags |= layout.flags.hugepages;
-    if (options.mlock) flags |= layout.flags.mlock;
+    // No replace: the transport's flags are the memory options of the channels it makes.
+    const flags = flagsOf({ preFault: options.preFault, hugepages: options.hugepages, mlock: options.mlock });
     const { symbols, isNull } = native();
     this.#handle = symbols.zigbolt_transport_create_ex(termLength, flags);
     if (isNull(this.#handle)) throw lastStatusError("Cannot create transport");
@@ -130,8 +130,5 @@ export class Transport implements Disposable {
 }
 
 function nameBytes(name: string): Uint8Array {
-  if (typeof name !== "string" || name.includes("\0")) {
-    throw new InvalidNameError(`Invalid channel name ${JSON.stringify(name)}: use "/" then 1..254 bytes`);
-  }
-  return new TextEncoder().encode(`${name}\0`);
+  return cString(checkedName(name));
 }
