@@ -12,11 +12,16 @@ const ChannelName = zigbolt.ipc.ChannelName;
 const allocator = std.heap.c_allocator;
 
 /// A counters-file handle: our own mapping, or the process's default file (not ours to unmap).
-const CountersHandle = struct {
-    file: CountersFile,
-    owned: bool,
-    /// Points at `file`, or at the process default.
-    view: *const CountersFile,
+const CountersHandle = union(enum) {
+    owned: CountersFile,
+    process_default: *const CountersFile,
+
+    fn file(self: *const CountersHandle) *const CountersFile {
+        return switch (self.*) {
+            .owned => |*own| own,
+            .process_default => |shared| shared,
+        };
+    }
 };
 
 /// Opens the counters file `name`, creating it with room for `counters_max` counters (0: the
@@ -30,16 +35,11 @@ fn openCounters(name: ?[*:0]const u8, counters_max: u32, flags: u32) Error!*anyo
     const counters_name = try ChannelName.fromC(name);
     const object = allocator.create(CountersHandle) catch return error.OutOfMemory;
     errdefer allocator.destroy(object);
-    object.* = .{
-        .file = try CountersFile.openOrCreate(counters_name.slice(), .{
-            .counters_max = if (counters_max == 0) zigbolt.counters.layout.counters_max_default else counters_max,
-            .memory = common.memoryOptions(flags),
-        }),
-        .owned = true,
-        .view = undefined,
-    };
-    object.view = &object.file;
-    errdefer object.file.close();
+    object.* = .{ .owned = try CountersFile.openOrCreate(counters_name.slice(), .{
+        .counters_max = if (counters_max == 0) zigbolt.counters.layout.counters_max_default else counters_max,
+        .memory = common.memoryOptions(flags),
+    }) };
+    errdefer object.owned.close();
     return handles.register(.counters, object);
 }
 
@@ -56,13 +56,16 @@ fn openDefault() Error!*anyopaque {
     };
     const object = allocator.create(CountersHandle) catch return error.OutOfMemory;
     errdefer allocator.destroy(object);
-    object.* = .{ .file = undefined, .owned = false, .view = file };
+    object.* = .{ .process_default = file };
     return handles.register(.counters, object);
 }
 
 pub export fn zigbolt_counters_close(counters: ?*anyopaque) callconv(.c) i32 {
     const object = handles.unregister(CountersHandle, .counters, counters) catch |err| return statusCode(err);
-    if (object.owned) object.file.close();
+    switch (object.*) {
+        .owned => |*own| own.close(),
+        .process_default => {},
+    }
     allocator.destroy(object);
     return 0;
 }
@@ -70,7 +73,7 @@ pub export fn zigbolt_counters_close(counters: ?*anyopaque) callconv(.c) i32 {
 /// How many counters the file holds (its length is 4096 + counters_max * 640 bytes).
 pub export fn zigbolt_counters_max(counters: ?*anyopaque) callconv(.c) i32 {
     const object = handles.resolve(CountersHandle, .counters, counters) catch |err| return statusCode(err);
-    return @intCast(object.view.counters_max);
+    return @intCast(object.file().counters_max);
 }
 
 /// Base address of the mapped file, for bindings that read and write counters in place.
@@ -79,7 +82,7 @@ pub export fn zigbolt_counters_segment(counters: ?*anyopaque) callconv(.c) ?*any
 }
 
 fn segmentOf(counters: ?*anyopaque) Error![]u8 {
-    return (try handles.resolve(CountersHandle, .counters, counters)).view.segment.memory;
+    return (try handles.resolve(CountersHandle, .counters, counters)).file().segment.memory;
 }
 
 /// Allocates a counter (value 0) owned by this process; returns its id or a negative status
@@ -91,7 +94,7 @@ pub export fn zigbolt_counters_allocate(counters: ?*anyopaque, type_id: i32, lab
 fn allocateCounter(counters: ?*anyopaque, type_id: i32, label: ?[*]const u8, label_length: u32) Error!u32 {
     const object = try handles.resolve(CountersHandle, .counters, counters);
     const bytes: []const u8 = if (label_length == 0) "" else (label orelse return error.InvalidArgument)[0..label_length];
-    const counter = try object.view.allocate(type_id, bytes);
+    const counter = try object.file().allocate(type_id, bytes);
     return counter.id;
 }
 
@@ -103,7 +106,7 @@ pub export fn zigbolt_counters_free(counters: ?*anyopaque, id: i32) callconv(.c)
 
 fn freeCounter(counters: ?*anyopaque, id: i32) Error!void {
     const object = try handles.resolve(CountersHandle, .counters, counters);
-    const counter = try object.view.ownCounter(std.math.cast(u32, id) orelse return error.InvalidArgument);
+    const counter = try object.file().ownCounter(std.math.cast(u32, id) orelse return error.InvalidArgument);
     counter.free();
 }
 
@@ -114,9 +117,9 @@ pub export fn zigbolt_counters_value_address(counters: ?*anyopaque, id: i32) cal
         return null;
     };
     const index = std.math.cast(u32, id) orelse return invalid();
-    if (index >= object.view.counters_max) return invalid();
+    if (index >= object.file().counters_max) return invalid();
     common.record(.ok);
-    return &object.view.values[index].value;
+    return &object.file().values[index].value;
 }
 
 fn invalid() ?*i64 {
