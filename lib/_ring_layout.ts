@@ -1,5 +1,5 @@
 /**
- * The zigbolt-ring-v1 layout as seen from TypeScript (docs/spsc-ring.md, docs/mpsc-ring.md;
+ * The zigbolt-ring-v2 layout as seen from TypeScript (docs/spsc-ring.md, docs/mpsc-ring.md;
  * native/src/ring/layout.zig is the Zig side). Offsets are in bytes; `*Word` are indices into
  * an Int32Array over the segment. Positions are u32 byte counts that wrap at 2^32: JS keeps
  * them as numbers in [0, 2^32) and takes every difference with `>>> 0`.
@@ -24,6 +24,9 @@ export const capacityWord = 128 / 4;
 export const tailWord = 256 / 4;
 export const headWord = 384 / 4;
 export const readPositionWord = 388 / 4;
+/** MPSC: how often the head crossed a multiple of 2^headEpochShift (layout.zig head_epoch). */
+export const headEpochWord = 768 / 4;
+export const headEpochShift = 30;
 
 /** Index of slot `index`'s pending_start word; pending_length is the next one. */
 export function pendingStartWord(index: number): number {

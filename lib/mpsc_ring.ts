@@ -1,6 +1,6 @@
 /**
  * MpscRingBuffer: many producers (Zig, C, Bun and Deno processes alike) and one consumer
- * exchanging framed messages through a named shared-memory ring (zigbolt-ring-v1,
+ * exchanging framed messages through a named shared-memory ring (zigbolt-ring-v2,
  * docs/mpsc-ring.md). Producers claim space with Atomics.compareExchange on the shared
  * 32-bit tail; the consumer reads records in place. No FFI call and no allocation per
  * message; a claim left by a producer that died is skipped and counted (`lostRecords`).
@@ -78,6 +78,8 @@ export class MpscRingBuffer implements Disposable {
   /** Producer state: our slot's pending_start word (-1 until a slot is ours). */
   #pendingWord = -1;
   #headCache = 0;
+  /** The head epoch loaded just before #headCache. */
+  #headEpochCache = 0;
   #hangCountdown = -1;
   /** Consumer state. */
   #consumer = false;
@@ -189,7 +191,10 @@ export class MpscRingBuffer implements Disposable {
       if (seen === (tail | 0)) break;
       tail = seen >>> 0;
     }
-    this.#waitForSpace((tail + required) >>> 0);
+    // The cached head is sound while the head epoch is the one loaded before it (see
+    // #checkClaim). A plain read: it follows the compareExchange (a full barrier in both
+    // engines and on the CPU), and its cache line is written once per 2^30 bytes consumed.
+    if (header[layout.headEpochWord] !== this.#headEpochCache) this.#checkClaim((tail + required) >>> 0);
     const words = this.#words;
     let offset = tail & mask;
     if (padding !== 0) {
@@ -269,7 +274,6 @@ export class MpscRingBuffer implements Disposable {
     const fragment = this.#fragment;
     let consumed = 0;
     let count = 0;
-    let available = 0;
     let payloadBytes = 0;
     const lostBefore = this.#lostRecords;
     let corrupt = "";
@@ -285,18 +289,11 @@ export class MpscRingBuffer implements Disposable {
         if (length === 0) break;
         const toEnd = capacity - offset;
         const aligned = (length + 7) & ~7;
+        // No check against the tail: loading it per batch would pull its cache line away
+        // from the producers' next compareExchange. #checkStuck looks at it periodically.
         if (length < layout.recordHeaderLength || aligned > toEnd) {
           corrupt = `record of ${length} bytes at offset ${offset}`;
           break;
-        }
-        if (aligned > available - consumed) {
-          // A record is only ever committed below the tail.
-          const tail = Atomics.load(header, layout.tailWord) >>> 0;
-          available = (tail - head) >>> 0;
-          if (available > capacity || (available & 7) !== 0 || aligned > available - consumed) {
-            corrupt = `record of ${length} bytes at offset ${offset} beyond tail ${tail}`;
-            break;
-          }
         }
         const msgTypeId = words[(offset >> 2) + 1];
         consumed += aligned;
@@ -351,6 +348,10 @@ export class MpscRingBuffer implements Disposable {
     const first = Math.min(consumed, this.capacity - offset);
     this.#bytes.fill(0, offset, offset + first);
     if (first < consumed) this.#bytes.fill(0, 0, consumed - first);
+    if (head >>> layout.headEpochShift !== next >>> layout.headEpochShift) {
+      // Before the head: a producer that sees the new head sees the new epoch.
+      Atomics.store(header, layout.headEpochWord, (Atomics.load(header, layout.headEpochWord) + 1) | 0);
+    }
     this.#head = next;
     // Release: the zeroes are visible to producers that load this head.
     Atomics.store(header, layout.headWord, next | 0);
@@ -360,9 +361,9 @@ export class MpscRingBuffer implements Disposable {
   /** The record at the head is unwritten: empty, a claim in progress, or a dead claim. */
   #checkStuck(): void {
     const head = this.#head;
-    // A claim in progress is the common case (a producer between its compareExchange and its
-    // commit): look at the clock only every 256 polls that find the same record unwritten.
-    if (this.#stuckPosition === head && (++this.#stuckPolls & 255) !== 0) return;
+    // Empty polls are the common case: loading the tail on each would pull its cache line
+    // away from the producers' next compareExchange, a miss per message. Look every 256.
+    if ((++this.#stuckPolls & 255) !== 0) return;
     const tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
     if (tail === head) return;
     if (!layout.distanceValid(this.capacity, head, tail)) {
@@ -388,10 +389,13 @@ export class MpscRingBuffer implements Disposable {
   #reloadHead(): number {
     const header = this.#header;
     for (let attempts = 0;; attempts++) {
+      // The epoch before the head: the head we cache is from this epoch or later.
+      const epoch = Atomics.load(header, layout.headEpochWord);
       const head = Atomics.load(header, layout.headWord) >>> 0;
       const tail = Atomics.load(header, layout.tailWord) >>> 0;
       if (layout.distanceValid(this.capacity, head, tail)) {
         this.#headCache = head;
+        this.#headEpochCache = epoch;
         return tail;
       }
       if (attempts >= 64 && (Atomics.load(header, layout.headWord) >>> 0) === head) {
@@ -400,13 +404,19 @@ export class MpscRingBuffer implements Disposable {
     }
   }
 
-  /** If a claim overran the real head (another lap of the 32-bit positions), wait for it. */
-  #waitForSpace(claimEnd: number): void {
+  /**
+   * The head epoch changed since the cached head was loaded: that head may be from another
+   * lap of the 32-bit positions. Check the claim against the real head, and wait if it
+   * overran it (a producer stalled while 4 GiB went through; mpsc.zig checkClaim).
+   */
+  #checkClaim(claimEnd: number): void {
     const header = this.#header;
     for (;;) {
+      const epoch = Atomics.load(header, layout.headEpochWord);
       const head = Atomics.load(header, layout.headWord) >>> 0;
       if (((claimEnd - head) >>> 0) <= this.capacity) {
         this.#headCache = head;
+        this.#headEpochCache = epoch;
         return;
       }
     }
@@ -418,6 +428,7 @@ export class MpscRingBuffer implements Disposable {
       `Cannot write to ring "${this.name}"`,
     );
     this.#pendingWord = layout.pendingStartWord(slot);
+    this.#headEpochCache = Atomics.load(this.#header, layout.headEpochWord);
     this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
     this.#producerCounters.counters = ringCounters(
       (type) => this.#adapter.symbols.zigbolt_mpsc_counter_id(this.#handle, type),

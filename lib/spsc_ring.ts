@@ -1,6 +1,6 @@
 /**
  * SpscRingBuffer: one producer and one consumer exchanging framed messages through a named
- * shared-memory ring (zigbolt-ring-v1, docs/spsc-ring.md), interoperable with Zig and C
+ * shared-memory ring (zigbolt-ring-v2, docs/spsc-ring.md), interoperable with Zig and C
  * processes. Create and open go through libzigbolt; write and read run in JavaScript
  * straight over the mapping: no FFI call and no allocation per message.
  * @module

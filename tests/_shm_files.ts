@@ -1,25 +1,32 @@
 /**
  * Test helpers over named structures' /dev/shm files and the JS heap: corrupt a shared word
- * as a stranger process would, and measure heap growth per message of a hot loop.
+ * as a stranger process would (or read one), and measure heap growth per message of a hot loop.
  * @module
  */
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import process from "node:process";
 
-/** The /dev/shm file of structure `name`, open for writing single int32 words. */
-export class ShmWordWriter implements Disposable {
+/** The /dev/shm file of structure `name`, open for reading and writing single 32-bit words. */
+export class ShmWords implements Disposable {
   readonly #fd: number;
 
   constructor(name: string) {
     this.#fd = fs.openSync(`/dev/shm${name}`, "r+");
   }
 
-  /** Writes `value` as a little-endian int32 at byte `offset` of the file. */
+  /** Writes `value` (int32 or uint32) as a little-endian word at byte `offset` of the file. */
   write(offset: number, value: number): void {
     const bytes = Buffer.alloc(4);
-    bytes.writeInt32LE(value);
+    bytes.writeInt32LE(value | 0);
     fs.writeSync(this.#fd, bytes, 0, 4, offset);
+  }
+
+  /** The little-endian uint32 at byte `offset` of the file. */
+  read(offset: number): number {
+    const bytes = Buffer.alloc(4);
+    fs.readSync(this.#fd, bytes, 0, 4, offset);
+    return bytes.readUint32LE(0);
   }
 
   [Symbol.dispose](): void {

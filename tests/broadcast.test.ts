@@ -22,7 +22,7 @@ import {
   WrongStructureError,
 } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
-import { heapGrowthPerMessage, ShmWordWriter } from "./_shm_files.ts";
+import { heapGrowthPerMessage, ShmWords } from "./_shm_files.ts";
 
 /** Message seq: [seq u32][checksum u32][bytes (seq + 13 i) & 0xff], 8..97 bytes. */
 function messageOf(buffer: Uint8Array, seq: number): Uint8Array {
@@ -151,7 +151,7 @@ test("broadcast: a corrupted tail or record is CorruptChannelError, never a wild
   using transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
   using receiver = BroadcastReceiver.open({ name });
   transmitter.transmit(1, new Uint8Array(16));
-  using file = new ShmWordWriter(name);
+  using file = new ShmWords(name);
   const write = (offset: number, value: number) => file.write(offset, value);
   write(264, 27); // tail, not 8-aligned
   assert.throws(() => receiver.receive(() => {}), CorruptChannelError);
@@ -212,7 +212,7 @@ test("broadcast: counters show transmitted messages and bytes, received messages
 test("broadcast: a garbage capacity in the shared header is CorruptChannel at open", () => {
   const name = uniqueName("bcast-bad-header");
   using _transmitter = BroadcastTransmitter.create({ name, capacity: 1024 });
-  using file = new ShmWordWriter(name);
+  using file = new ShmWords(name);
   for (const capacity of [1000, 2048, 0, -1024]) {
     file.write(128, capacity);
     assert.throws(() => BroadcastReceiver.open({ name }), CorruptChannelError, `capacity ${capacity}`);

@@ -23,7 +23,7 @@ import {
 } from "../mod.ts";
 import { BroadcastTransmitter } from "../mod.ts";
 import { test, uniqueName } from "./_harness.ts";
-import { heapGrowthPerMessage, ShmWordWriter } from "./_shm_files.ts";
+import { heapGrowthPerMessage, ShmWords } from "./_shm_files.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -197,7 +197,7 @@ test("log buffer: a corrupted tail, frame or consumer position is CorruptChannel
   using logs = pair("log-corrupt");
   const [writer, reader] = logs;
   writer.append(new Uint8Array(32), 1);
-  using file = new ShmWordWriter(writer.name);
+  using file = new ShmWords(writer.name);
   const write = (offset: number, value: number) => file.write(offset, value);
   write(256, 1 << 20); // tail offset of partition 0 past the term
   assert.throws(() => reader.poll(() => {}), CorruptChannelError);
@@ -267,7 +267,7 @@ test("log buffer: counters show messages, bytes, back-pressure and positions of 
 test("log buffer: a garbage term length in the shared header is CorruptChannel at open, not a wild mapping", () => {
   const name = uniqueName("log-bad-header");
   using _log = LogBuffer.create({ name, termLength: 4096 });
-  using file = new ShmWordWriter(name);
+  using file = new ShmWords(name);
   for (const termLength of [5000, 8192, 0, -4096]) {
     file.write(128, termLength);
     assert.throws(() => LogBuffer.open({ name }), CorruptChannelError, `term length ${termLength}`);

@@ -23,6 +23,7 @@ import {
 } from "../mod.ts";
 import { native } from "../lib/_native.ts";
 import { test, uniqueName } from "./_harness.ts";
+import { ShmWords } from "./_shm_files.ts";
 
 /** Overwrites bytes of a ring's segment file, as a buggy or hostile process could. */
 function poke(name: string, offset: number, values: number[]): void {
@@ -175,8 +176,10 @@ for (const Ring of [SpscRingBuffer, MpscRingBuffer]) {
     using ring = Ring.create({ name, capacity: 1024 });
     const dataOffset = kind === "spsc" ? 4096 : 12288;
     ring.write(numbered(1), 1);
-    poke(name, 256, [0x1234_5678]);
-    assert.throws(() => drain(ring), CorruptChannelError);
+    if (kind === "spsc") {
+      poke(name, 256, [0x1234_5678]);
+      assert.throws(() => drain(ring), CorruptChannelError);
+    }
     poke(name, 256, [16]);
     poke(name, dataOffset, [5000]);
     assert.throws(() => drain(ring), CorruptChannelError);
@@ -189,6 +192,14 @@ for (const Ring of [SpscRingBuffer, MpscRingBuffer]) {
     assert.throws(() => drain(ring), CorruptChannelError);
     poke(name, 384, [0]);
     assert.deepEqual(drain(ring), [[1, 1, 8]]);
+    if (kind === "mpsc") {
+      // The MPSC consumer does not load the tail per read (docs/mpsc-ring.md): it finds a
+      // garbage one when it next looks, within 256 empty polls.
+      poke(name, 256, [0x1234_5678]);
+      assert.throws(() => {
+        for (let poll = 0; poll < 512; poll++) drain(ring);
+      }, CorruptChannelError);
+    }
   });
 }
 
@@ -281,4 +292,66 @@ test("spsc and mpsc: messages, bytes, full events, lost records and positions ar
   assert.equal(mpscValue(RingCounterType.MpscReadBytes), 60);
   assert.equal(mpscValue(RingCounterType.MpscLostRecords), 1);
   assert.equal(mpscValue(RingCounterType.MpscConsumerPosition), 32 + 3 * 32);
+});
+
+/** Resolves after `ms` milliseconds: lets the event loop run while a Worker works. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+test("mpsc: a TypeScript producer whose cached head is a 2^32 lap old waits for the space it claimed", async () => {
+  const name = uniqueName("mpsc-stale");
+  using _ring = MpscRingBuffer.create({ name, capacity: 1024 });
+  const control = new Int32Array(new SharedArrayBuffer(12));
+  const worker = new Worker(new URL("./peers/stale_mpsc_producer.ts", import.meta.url).href, { type: "module" });
+  const messages: string[] = [];
+  worker.addEventListener("message", (event) => messages.push((event as MessageEvent<string>).data));
+  worker.addEventListener("error", (event) => messages.push(`error: ${(event as ErrorEvent).message}`));
+  /** Waits for `done`; a worker that failed fails the test instead of hanging it. */
+  const until = async (done: () => boolean) => {
+    while (!done()) {
+      const failure = messages.find((message) => message.startsWith("error"));
+      if (failure !== undefined) throw new Error(`the producer worker failed: ${failure}`);
+      await sleep(1);
+    }
+  };
+  try {
+    await until(() => messages.length > 0);
+    worker.postMessage({ name, control: control.buffer });
+    await until(() => Atomics.load(control, 0) === 1);
+    {
+      using first = MpscRingBuffer.open({ name });
+      assert.deepEqual(drain(first), [[7000, 1, 32]]);
+    }
+    // 4 GiB go through: the same 32-bit positions come back, four head epochs later.
+    const lapHead = 0xffff_fe00;
+    using words = new ShmWords(name);
+    for (const offset of [256, 384, 388]) words.write(offset, lapHead);
+    words.write(768, 4);
+    // Another producer fills the ring; the stale one's check against head 0 would pass
+    // now (tail + 40 - 0 <= capacity) though less than 40 bytes are free.
+    using fresh = MpscRingBuffer.open({ name });
+    let written = 0;
+    while (fresh.write(numbered(written, 32), 1)) written++;
+    const fullTail = words.read(256);
+    assert.ok(((fullTail - lapHead) >>> 0) > 1024 - 40 && fullTail + 40 <= 1024);
+    Atomics.store(control, 1, 1);
+    Atomics.notify(control, 1);
+    // It claims (the tail moves) but must not write until the consumer frees the space.
+    await until(() => words.read(256) !== fullTail);
+    await sleep(20);
+    assert.equal(Atomics.load(control, 2), 0, "the stale producer wrote over unread records");
+    using consumer = MpscRingBuffer.open({ name });
+    const received: number[] = [];
+    while (received.length < written + 1) {
+      for (const [value] of drain(consumer)) received.push(value);
+      if (received.length < written + 1) await sleep(1);
+    }
+    assert.deepEqual(received, [...Array(written).keys(), 7001]);
+    await until(() => messages.length >= 2);
+    assert.deepEqual(messages, ["ready", "closed"]);
+    assert.equal(Atomics.load(control, 2), 1);
+  } finally {
+    worker.terminate();
+  }
 });

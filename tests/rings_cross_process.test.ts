@@ -8,6 +8,7 @@ import { MpscRingBuffer, SpscRingBuffer, SubscriberExistsError } from "../mod.ts
 import { test, uniqueName } from "./_harness.ts";
 import { type PeerRuntime, peerRuntimes, resultOf } from "./_processes.ts";
 import { startRingPeer } from "./_ring_processes.ts";
+import { ShmWords } from "./_shm_files.ts";
 import type { Child, Exit } from "./_processes.ts";
 
 /** Waits for the writers; if one fails, stops the reader too, so the test fails, not hangs. */
@@ -35,9 +36,22 @@ for (const producer of peerRuntimes) {
   }
 }
 
-async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: number) {
+/** Byte offsets in the ring segment (docs/mpsc-ring.md). */
+const tailOffset = 256;
+const headOffset = 384;
+const readPositionOffset = 388;
+const headEpochOffset = 768;
+
+/**
+ * Runs `producers` (`count` messages each) into `consumer`, from position `start` (tail,
+ * head and read position set before anyone joins); returns the consumer's result and the
+ * head epoch at the end.
+ */
+async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: number, start = 0) {
   const name = uniqueName(`mpsc-${consumer}`);
   using _ring = MpscRingBuffer.create({ name, capacity: 64 * 1024 });
+  using words = new ShmWords(name);
+  for (const offset of [tailOffset, headOffset, readPositionOffset]) words.write(offset, start);
   const expect = producers.map((_, id) => `${id}:${count}`).join(",");
   const reader = startRingPeer(consumer, ["mpsc-consume", name, "--expect", expect]);
   await reader.line(/^consuming/);
@@ -46,7 +60,7 @@ async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: n
   );
   const [read, written] = await writersThenReader(writers, reader);
   for (const exit of written) assert.equal(resultOf(exit).written, count);
-  return resultOf(read);
+  return { result: resultOf(read), headEpoch: words.read(headEpochOffset) };
 }
 
 const mixes: Array<[PeerRuntime, PeerRuntime[]]> = [
@@ -57,9 +71,19 @@ const mixes: Array<[PeerRuntime, PeerRuntime[]]> = [
 
 for (const [consumer, producers] of mixes) {
   test(`mpsc: ${producers.join("+")} producers into a ${consumer} consumer, ${mpscCount} messages each, exactly once, each producer's order`, async () => {
-    const result = await mpscMix(consumer, producers, mpscCount);
+    const { result } = await mpscMix(consumer, producers, mpscCount);
     assert.equal(result.received, producers.length * mpscCount);
     assert.equal(result.lostRecords, 0);
+  });
+}
+
+for (const [consumer, producers] of mixes) {
+  test(`mpsc: positions wrapping at 2^32 mid-run (a head epoch change, seen by ${producers.join("+")} producers), ${consumer} consumer: exactly once`, async () => {
+    // 1 MiB before the wrap: the consumer's head crosses 2^32, a multiple of 2^30, once.
+    const { result, headEpoch } = await mpscMix(consumer, producers, 20_000, 2 ** 32 - 2 ** 20);
+    assert.equal(result.received, producers.length * 20_000);
+    assert.equal(result.lostRecords, 0);
+    assert.equal(headEpoch, 1, "the consumer counted the crossing in the word producers read");
   });
 }
 

@@ -196,7 +196,7 @@ int32_t zigbolt_ipc_counter_id(void* channel, int32_t type_id);
 
 /* ---- SPSC and MPSC ring buffers (docs/spsc-ring.md, docs/mpsc-ring.md) --------------- */
 
-/* Named shared-memory rings of framed messages (zigbolt-ring-v1). capacity: bytes of record
+/* Named shared-memory rings of framed messages (zigbolt-ring-v2). capacity: bytes of record
  * data, a power of two in [1024, 1 GiB] (ZIGBOLT_STATUS_INVALID_CAPACITY otherwise); a
  * message carries at most capacity / 8 - 8 payload bytes (ZIGBOLT_STATUS_MESSAGE_TOO_LARGE).
  * msg_type_id must be >= 0 (negative ids are reserved). write returns 0, or

@@ -3,7 +3,7 @@
  * and output as native/tools/ring_peer.zig (see its comment for the usage).
  * @module
  */
-import { type Fragment, monotonicNs, MpscRingBuffer, SpscRingBuffer } from "../../mod.ts";
+import { type Fragment, IdleStrategy, monotonicNs, MpscRingBuffer, SpscRingBuffer } from "../../mod.ts";
 import { hangAfterClaim } from "../../lib/mpsc_ring.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { checkFragment, StreamWriter } from "./_ring_stream.ts";
@@ -172,6 +172,7 @@ async function benchProduce(): Promise<void> {
   const message = new Uint8Array(size).fill(0xa5);
   const view = new DataView(message.buffer);
   const startAt = number("start-at", 0);
+  const yielding = IdleStrategy.yielding();
   while (Date.now() < startAt) pause();
   // Heap growth is measured after the first 64 Ki messages: JIT warm-up is not per message.
   const heapStartAt = 65_536;
@@ -182,8 +183,10 @@ async function benchProduce(): Promise<void> {
   let full = 0;
   for (;;) {
     view.setUint32(0, messages, true);
-    // Full: spin, and now and then give the CPU to a producer that may be mid-claim.
-    while (!ring.write(message, typeData)) if ((++full & 63) === 0) pause();
+    // Full: spin, and now and then yield the CPU (to a producer that may be mid-claim), as
+    // the Zig peer does. Sleeping instead would idle the producers while the consumer
+    // drains the ring, and measure the sleep.
+    while (!ring.write(message, typeData)) if ((++full & 63) === 0) yielding.idle(0);
     messages++;
     if ((messages & 1023) === 0) {
       if (messages === heapStartAt) heap0 = heapUsed();

@@ -1,4 +1,4 @@
-//! The zigbolt-ring-v1 layout shared by the SPSC and MPSC ring buffers, byte for byte
+//! The zigbolt-ring-v2 layout shared by the SPSC and MPSC ring buffers, byte for byte
 //! (docs/spsc-ring.md, docs/mpsc-ring.md; lib/_ring_layout.ts reads the same bytes).
 //!
 //!   offset  size  field                                written by
@@ -13,6 +13,7 @@
 //!      388     4  read_position (MPSC)                 consumer
 //!      512     8  consumer owner word                  consumer (claim)
 //!      640     8  producer owner word (SPSC)           producer (claim)
+//!      768     4  head_epoch (MPSC): head's 2^30 crossings consumer, before the head
 //!     4096        MPSC: 64 producer slots of 128 bytes (ProducerSlot)
 //!  data_offset    data: `capacity` bytes of records (4096 SPSC, 12288 MPSC)
 //!
@@ -30,7 +31,8 @@ const segment_header = @import("../segment/header.zig");
 const limits = @import("../limits.zig");
 const assert = std.debug.assert;
 
-pub const version: u32 = 1;
+/// 2: the MPSC head epoch (a version-1 consumer would never advance it).
+pub const version: u32 = 2;
 
 // ---- limits -----------------------------------------------------------------------------
 
@@ -45,6 +47,11 @@ pub const header_length: u32 = 4096;
 pub const spsc_data_offset: u32 = header_length;
 pub const mpsc_data_offset: u32 = header_length + producer_slot_count * producer_slot_length;
 
+/// The MPSC head epoch counts how often the head crossed a multiple of 2^head_epoch_shift.
+/// A producer whose cached head is from the epoch it sees now (or the one before) holds a
+/// head less than 2^31 old, so its modular space check is sound (docs/mpsc-ring.md).
+pub const head_epoch_shift = 30;
+
 pub const type_padding: i32 = -1;
 pub const type_lost: i32 = -2;
 
@@ -53,6 +60,8 @@ comptime {
     assert(capacity_min >= 8 * record_alignment * 2);
     // Modular position arithmetic needs capacity to divide 2^32 and differences < 2^31.
     assert(capacity_max <= 1 << 30);
+    // One release frees at most a capacity: it crosses at most one epoch boundary.
+    assert(capacity_max <= 1 << head_epoch_shift);
     assert(record_header_length % record_alignment == 0);
     assert(mpsc_data_offset + @as(u64, capacity_max) <= std.math.maxInt(i32));
     assert(mpsc_data_offset % std.heap.page_size_min == 0);
@@ -95,6 +104,9 @@ pub const RingHeader = extern struct {
     _pad_consumer: [limits.cache_line_length - 8]u8,
     producer: u64,
     _pad_producer: [limits.cache_line_length - 8]u8,
+    /// MPSC: written once per 2^30 bytes consumed, so producers keep it in their caches.
+    head_epoch: u32,
+    _pad_head_epoch: [limits.cache_line_length - 4]u8,
 };
 
 /// One producer's claim record (MPSC): who it is, and the claim it is making, written before
@@ -119,7 +131,7 @@ pub const ring_header_offset = segment_header.structure_header_offset;
 
 comptime {
     assert(ring_header_offset == 128);
-    assert(@sizeOf(RingHeader) == 5 * limits.cache_line_length);
+    assert(@sizeOf(RingHeader) == 6 * limits.cache_line_length);
     assert(ring_header_offset + @offsetOf(RingHeader, "capacity") == 128);
     assert(ring_header_offset + @offsetOf(RingHeader, "payload_length_max") == 132);
     assert(ring_header_offset + @offsetOf(RingHeader, "producer_slot_count") == 136);
@@ -129,6 +141,7 @@ comptime {
     assert(ring_header_offset + @offsetOf(RingHeader, "read_position") == 388);
     assert(ring_header_offset + @offsetOf(RingHeader, "consumer") == 512);
     assert(ring_header_offset + @offsetOf(RingHeader, "producer") == 640);
+    assert(ring_header_offset + @offsetOf(RingHeader, "head_epoch") == 768);
     assert(ring_header_offset + @sizeOf(RingHeader) <= header_length);
     assert(@sizeOf(ProducerSlot) == producer_slot_length);
     assert(@offsetOf(ProducerSlot, "pending_start") == 8);
@@ -146,6 +159,11 @@ pub fn headerValid(header: *const RingHeader, kind: segment_header.Kind, segment
     const slots: u32 = if (kind == .mpsc_ring) producer_slot_count else 0;
     if (header.producer_slot_count != slots) return false;
     return segment_length == segmentLength(kind, capacity);
+}
+
+/// Whether a head moving from `from` to `to` crosses an epoch boundary (mod 2^32).
+pub fn headEpochCrossed(from: u32, to: u32) bool {
+    return from >> head_epoch_shift != to >> head_epoch_shift;
 }
 
 /// Whether `later - earlier` (mod 2^32) is a plausible distance inside one ring.
@@ -168,4 +186,11 @@ test "distances wrap modulo 2^32" {
     try std.testing.expect(!distanceValid(4096, 8, 0xFFFF_FFF8));
     try std.testing.expect(!distanceValid(4096, 0, 4));
     try std.testing.expectEqual(@as(u32, 120), payloadLengthMax(1024));
+}
+
+test "the head epoch changes at each multiple of 2^30, wrap included" {
+    try std.testing.expect(!headEpochCrossed(0, (1 << 30) - 8));
+    try std.testing.expect(headEpochCrossed((1 << 30) - 8, 1 << 30));
+    try std.testing.expect(headEpochCrossed(0xFFFF_FFF8, 8));
+    try std.testing.expect(!headEpochCrossed(0x8000_0000, 0xBFFF_FFF8));
 }

@@ -1,5 +1,5 @@
 //! MpscRingBuffer: many producers (in any processes and runtimes), one consumer, framed
-//! messages in a named shared-memory ring (zigbolt-ring-v1, docs/mpsc-ring.md).
+//! messages in a named shared-memory ring (zigbolt-ring-v2, docs/mpsc-ring.md).
 //!
 //! A producer announces its claim in its slot (start, length), takes the space with a CAS
 //! on the shared tail, writes the payload and type, and commits by storing the record's
@@ -31,14 +31,16 @@ pub const OpenOptions = ring_segment.OpenOptions;
 /// How long the record at the head may stay unwritten (while the tail is past it) before
 /// the consumer checks whether its producer has died; and how often it checks again.
 pub const stuck_check_ns: u64 = std.time.ns_per_ms;
-/// Polls that find the same record unwritten between two looks at the clock.
+/// Empty polls between two looks at the tail (and the clock).
 const stuck_polls_per_clock = 256;
 
 pub const MpscRingBuffer = struct {
     ring: RingSegment,
-    /// Producer state: our slot (taken on first write) and the last head we loaded.
+    /// Producer state: our slot (taken on first write), the last head we loaded and the
+    /// head epoch we loaded just before it.
     slot_index: ?u32 = null,
     head_cache: u32 = 0,
+    head_epoch_cache: u32 = 0,
     holds_consumer: bool = false,
     /// Consumer state: our head (we are its only writer), a record that stays unwritten,
     /// and what dead producers' claims cost us.
@@ -148,7 +150,7 @@ pub const MpscRingBuffer = struct {
                 tail = seen;
                 continue;
             }
-            self.waitForSpace(tail +% required);
+            self.checkClaim(tail +% required);
             return .{ .start = tail, .padding = padding };
         }
     }
@@ -160,11 +162,14 @@ pub const MpscRingBuffer = struct {
         const header = self.ring.header;
         var attempts: u32 = 0;
         while (true) : (attempts += 1) {
+            // The epoch before the head: the head we cache is from this epoch or later.
+            const epoch = @atomicLoad(u32, &header.head_epoch, .acquire);
             // acquire: the consumer zeroed everything below this head.
             const head = @atomicLoad(u32, &header.head, .acquire);
             const tail = @atomicLoad(u32, &header.tail, .monotonic);
             if (layout.distanceValid(self.ring.capacity, head, tail)) {
                 self.head_cache = head;
+                self.head_epoch_cache = epoch;
                 return tail;
             }
             if (attempts >= 64 and @atomicLoad(u32, &header.head, .acquire) == head) return error.CorruptChannel;
@@ -172,15 +177,25 @@ pub const MpscRingBuffer = struct {
         }
     }
 
-    /// The claim was checked against a cached head, which is stale by design and could be
-    /// from another lap of the 32-bit positions: check it against the real head now, and in
-    /// the (4 GiB later) case where it overran, wait until the consumer has freed the space.
-    fn waitForSpace(self: *MpscRingBuffer, claim_end: u32) void {
+    /// The claim was checked against a cached head, which is stale by design. It is sound
+    /// while the head epoch is the one loaded before that head: every head since lies in
+    /// that epoch or the one before, less than 2^31 from the cached one, so the modular
+    /// check could not wrap. The epoch changes once per 2^30 bytes consumed and its cache
+    /// line is otherwise never written, so this load costs no cache miss. When it did
+    /// change, check against the real head (acquire), and in the (4 GiB later) case where
+    /// the claim overran it, wait until the consumer has freed the space.
+    fn checkClaim(self: *MpscRingBuffer, claim_end: u32) void {
+        const header = self.ring.header;
+        // acquire, after the tail CAS (acq_rel): sees every epoch bump made before any head
+        // that a claim below our tail was checked against.
+        if (@atomicLoad(u32, &header.head_epoch, .acquire) == self.head_epoch_cache) return;
         while (true) {
+            const epoch = @atomicLoad(u32, &header.head_epoch, .acquire);
             // acquire: the consumer zeroed everything below this head.
-            const head = @atomicLoad(u32, &self.ring.header.head, .acquire);
+            const head = @atomicLoad(u32, &header.head, .acquire);
             if (claim_end -% head <= self.ring.capacity) {
                 self.head_cache = head;
+                self.head_epoch_cache = epoch;
                 return;
             }
             std.atomic.spinLoopHint();
@@ -204,6 +219,7 @@ pub const MpscRingBuffer = struct {
             // release: our slot starts clean for the consumer's resolveStuck.
             @atomicStore(u32, &slot.pending_length, 0, .release);
             self.slot_index = index;
+            self.head_epoch_cache = @atomicLoad(u32, &self.ring.header.head_epoch, .acquire);
             self.head_cache = @atomicLoad(u32, &self.ring.header.head, .acquire);
             self.producer_counters.allocate(self.ring.counters_file, self.ring.ringName());
             return index;
@@ -236,7 +252,6 @@ pub const MpscRingBuffer = struct {
         if (@atomicLoad(u32, &header.head, .monotonic) != self.head) return error.CorruptChannel;
         var consumed: u32 = 0;
         var count: u32 = 0;
-        var available: u32 = 0;
         var payload_bytes: u64 = 0;
         const lost_before = self.lost_records;
         // A full ring's batch ends where it began: stop before our own unzeroed first record.
@@ -249,14 +264,10 @@ pub const MpscRingBuffer = struct {
             const to_end = self.ring.capacity - (position & self.ring.mask);
             if (length < layout.record_header_length) break error.CorruptChannel;
             const aligned = layout.alignedLength(@intCast(length));
+            // No check against the tail here: loading it per batch would pull its cache line
+            // away from the producers' next CAS (a miss per message when we keep up). A
+            // garbage tail is found by checkStuck's periodic look.
             if (aligned > to_end) break error.CorruptChannel;
-            if (aligned > available - consumed) {
-                // acquire: a record is only ever committed below the tail.
-                const tail = @atomicLoad(u32, &header.tail, .acquire);
-                if (!layout.distanceValid(self.ring.capacity, self.head, tail)) break error.CorruptChannel;
-                available = tail -% self.head;
-                if (aligned > available - consumed) break error.CorruptChannel;
-            }
             const msg_type_id = record.type;
             if (msg_type_id == layout.type_padding) {
                 if (aligned != to_end) break error.CorruptChannel;
@@ -298,6 +309,12 @@ pub const MpscRingBuffer = struct {
         const first = @min(consumed, self.ring.capacity - offset);
         @memset(self.ring.data[offset..][0..first], 0);
         @memset(self.ring.data[0 .. consumed - first], 0);
+        if (layout.headEpochCrossed(self.head, head_next)) {
+            // Before the head (ordered by its release store): a producer that sees the new
+            // head sees the new epoch. We are the only writer.
+            const epoch = @atomicLoad(u32, &header.head_epoch, .monotonic);
+            @atomicStore(u32, &header.head_epoch, epoch +% 1, .release);
+        }
         // release: the zeroes are visible to producers that acquire this head.
         @atomicStore(u32, &header.head, head_next, .release);
         self.head = head_next;
@@ -307,12 +324,11 @@ pub const MpscRingBuffer = struct {
     /// The record at the head is unwritten: empty ring, a claim in progress, or a dead
     /// producer's claim. Checks liveness only after it has stayed so for stuck_check_ns.
     fn checkStuck(self: *MpscRingBuffer) Error!void {
-        if (self.stuck and self.stuck_position == self.head) {
-            // A claim in progress is the common case (a producer between its CAS and its
-            // commit): look at the clock only every stuck_polls_per_clock polls.
-            self.stuck_polls +%= 1;
-            if (self.stuck_polls % stuck_polls_per_clock != 0) return;
-        }
+        // Empty polls are the common case: loading the tail on each would pull its cache
+        // line away from the producers' next CAS, a miss per message. Look every
+        // stuck_polls_per_clock polls.
+        self.stuck_polls +%= 1;
+        if (self.stuck_polls % stuck_polls_per_clock != 0) return;
         const tail = @atomicLoad(u32, &self.ring.header.tail, .acquire);
         if (tail == self.head) return;
         if (!layout.distanceValid(self.ring.capacity, self.head, tail)) return error.CorruptChannel;

@@ -242,10 +242,15 @@ test "mpsc: bad input and corrupted records are typed errors" {
     ring.ring.record(0).length = 3;
     try expectCorrupt(&ring, &collected);
     ring.ring.record(0).length = 12;
-    ring.ring.header.tail = 0x7000_0000;
-    try expectCorrupt(&ring, &collected);
-    ring.ring.header.tail = 16;
     try testing.expectEqual(@as(u32, 1), try collected.readFrom(&ring, 10));
+    // The consumer does not load the tail per read: it finds a garbage one when it next
+    // looks, within stuck_polls_per_clock empty polls.
+    ring.ring.header.tail = 0x7000_0000;
+    const outcome = for (0..512) |_| {
+        _ = collected.readFrom(&ring, 10) catch |err| break err;
+    } else error.NoError;
+    try testing.expectEqual(error.CorruptChannel, outcome);
+    ring.ring.header.tail = 16;
     ring.ring.header.head = 0x5000_0000;
     try expectCorrupt(&ring, &collected);
 }
@@ -420,4 +425,61 @@ test "mpsc: a dead producer's slot is reused once its stale claim is behind the 
     try testing.expectEqual(@as(u32, 1), try producer.claimProducerSlot());
     try testing.expectEqual(@as(u32, 0), ring.ring.slot(1).pending_length);
     try testing.expectEqual(@as(u32, 32), ring.ring.slot(0).pending_length);
+}
+
+test "mpsc: a producer whose cached head is a 2^32 lap old waits for the space it claimed" {
+    const name = "/zigbolt-test-mpsc-epoch";
+    var consumer = try MpscRingBuffer.create(name, .{ .capacity = 1024, .replace = true });
+    defer consumer.close();
+    var stale = try MpscRingBuffer.open(name, .{});
+    defer stale.close();
+    var collected: Collected = .{};
+    var buffer: [32]u8 = @splat(0);
+    // The stale producer caches head 0 in head epoch 0.
+    try testing.expect(try stale.write(numbered(&buffer, 7000), 1));
+    try testing.expectEqual(@as(u32, 1), try collected.readFrom(&consumer, 10));
+    // Then 4 GiB go through: the same 32-bit positions come back, four epochs later.
+    const lap_head: u32 = 0xFFFF_FE00;
+    const header = consumer.ring.header;
+    header.tail = lap_head;
+    header.read_position = lap_head;
+    header.head = lap_head;
+    header.head_epoch = 4;
+    consumer.head = lap_head;
+    // A fresh producer fills the ring; the stale one's modular check against head 0 would
+    // pass now (tail + 40 - 0 <= capacity), though the free space is less than 40 bytes.
+    var fresh = try MpscRingBuffer.open(name, .{});
+    defer fresh.close();
+    var written: u32 = 0;
+    while (try fresh.write(numbered(&buffer, written), 1)) written += 1;
+    const full_tail = header.tail;
+    try testing.expect(full_tail -% lap_head > 1024 - 40);
+    try testing.expect(full_tail +% 40 -% 0 <= 1024);
+
+    const Writer = struct {
+        fn run(ring: *MpscRingBuffer, done: *std.atomic.Value(bool)) void {
+            var payload: [32]u8 = @splat(0);
+            while (!(ring.write(numbered(&payload, 7001), 1) catch unreachable)) {}
+            done.store(true, .release);
+        }
+    };
+    var done = std.atomic.Value(bool).init(false);
+    const thread = try std.Thread.spawn(.{}, Writer.run, .{ &stale, &done });
+    // It claims (the tail moves) but must not write until the consumer frees the space.
+    while (@atomicLoad(u32, &header.tail, .acquire) == full_tail) std.atomic.spinLoopHint();
+    std.Thread.sleep(20 * std.time.ns_per_ms);
+    try testing.expect(!done.load(.acquire));
+    collected.count = 0;
+    var received: u32 = 0;
+    while (!done.load(.acquire) or received < written + 1) {
+        collected.count = 0;
+        const count = try collected.readFrom(&consumer, 100);
+        for (collected.values[0..count]) |value| {
+            try testing.expectEqual(if (received < written) received else 7001, value);
+            received += 1;
+        }
+    }
+    thread.join();
+    try testing.expectEqual(written + 1, received);
+    try testing.expectEqual(@as(u32, 0), try collected.readFrom(&consumer, 10));
 }

@@ -1,5 +1,5 @@
 //! SpscRingBuffer: one producer, one consumer, framed messages in a named shared-memory
-//! ring (zigbolt-ring-v1, docs/spsc-ring.md). Write and read never allocate and never
+//! ring (zigbolt-ring-v2, docs/spsc-ring.md). Write and read never allocate and never
 //! block: a full ring is `false` from write, an empty one 0 from read.
 //!
 //! Ordering: the producer writes a record (header and payload), then stores the tail with
