@@ -15,6 +15,7 @@ import { ringsSuite } from "./core/_suite_rings.ts";
 import { logBufferSuite } from "./core/_suite_log_buffer.ts";
 import { broadcastSuite } from "./core/_suite_broadcast.ts";
 import { describeMachine } from "./_machine.ts";
+import { PlacementWatch } from "./_placement.ts";
 import { root } from "./_runtimes.ts";
 import { writeJson, writeTables } from "./_results.ts";
 import { fixed, grouped, renderTable } from "./_table.ts";
@@ -53,7 +54,8 @@ async function main(): Promise<number> {
     if (!(name in suites)) throw new Error(`Unknown suite ${name}: use ${Object.keys(suites).join(",")}`);
   }
   const machine = await describeMachine();
-  const context: CoreSuiteContext = { log, quick };
+  const placement = new PlacementWatch();
+  const context: CoreSuiteContext = { log, quick, placement };
   const rows: CoreRow[] = [];
   const failures: string[] = [];
   for (const name of only) {
@@ -87,8 +89,8 @@ function throughputTable(rows: CoreRow[]): string {
   const cells = rows.filter((row) => row.messagesPerSecond !== undefined);
   if (cells.length === 0) return "";
   return renderTable(
-    "Throughput, one way (M msg/s: median of runs; every run in brackets)",
-    ["structure", "variant", "runtime", "bytes", "M msg/s", "runs", "heap B/msg"],
+    "Throughput, one way (M msg/s: median of the clean runs, each in brackets; off: runs that never ran on the usual vCPU placement)",
+    ["structure", "variant", "runtime", "bytes", "M msg/s", "runs", "off", "heap B/msg"],
     cells.map((row) => [
       row.structure,
       row.variant,
@@ -96,6 +98,7 @@ function throughputTable(rows: CoreRow[]): string {
       String(row.messageBytes),
       fixed(row.messagesPerSecond! / 1e6, 2),
       `[${row.runs.map((r) => (r / 1e6).toFixed(1)).join(" ")}]`,
+      String(row.disturbedRuns),
       fixed(row.heapBytesPerMessage, 3),
     ]),
   );
@@ -105,8 +108,8 @@ function roundTripTable(rows: CoreRow[]): string {
   const cells = rows.filter((row) => row.roundTripNs !== undefined);
   if (cells.length === 0) return "";
   return renderTable(
-    "Round trips (ns)",
-    ["structure", "variant", "runtime", "bytes", "p50", "p99", "p50 of each run", "heap B/msg"],
+    "Round trips (ns: median of the clean runs; off: runs that never ran on the usual vCPU placement)",
+    ["structure", "variant", "runtime", "bytes", "p50", "p99", "p50 of each run", "off", "heap B/msg"],
     cells.map((row) => [
       row.structure,
       row.variant,
@@ -115,6 +118,7 @@ function roundTripTable(rows: CoreRow[]): string {
       grouped(row.roundTripNs!.p50),
       grouped(row.roundTripNs!.p99),
       `[${row.runs.map(grouped).join(" ")}]`,
+      String(row.disturbedRuns),
       fixed(row.heapBytesPerMessage, 3),
     ]),
   );

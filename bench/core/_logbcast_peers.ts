@@ -18,9 +18,3 @@ export function logbcastCommand(
   if (runtime === "bun") return [tools.bun, peerScript, ...args];
   return [tools.deno, "run", "-A", peerScript, ...args];
 }
-
-/** The median of `values` (upper median for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}

@@ -3,6 +3,7 @@
  * bench/core/_suite_*.ts returns, and what the tables, the targets and core.json are built from.
  * @module
  */
+import type { PlacementWatch } from "../_placement.ts";
 
 export type CoreRuntime = "zig" | "bun" | "deno";
 
@@ -24,12 +25,16 @@ export interface CoreRow {
   readonly runs: readonly number[];
   /** TypeScript cells: heap growth during the measured loop divided by messages. */
   readonly heapBytesPerMessage?: number;
+  /** Runs that never ran on the usual vCPU placement (the median is over the others). */
+  readonly disturbedRuns: number;
 }
 
 export interface CoreSuiteContext {
   log(line: string): void;
   /** A short smoke run (scripts/bench --quick). */
   readonly quick: boolean;
+  /** The vCPU placement watch every cross-CPU run waits on (bench/_placement.ts). */
+  readonly placement: PlacementWatch;
 }
 
 export type CoreSuite = (context: CoreSuiteContext) => Promise<CoreRow[]>;

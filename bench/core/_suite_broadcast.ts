@@ -17,7 +17,8 @@ import { channelName } from "../_channel_names.ts";
 import { onCpu } from "../_cpus.ts";
 import type { Runtime } from "../_runtimes.ts";
 import type { CoreRow, CoreSuite } from "./_rows.ts";
-import { logbcastCommand, median } from "./_logbcast_peers.ts";
+import { logbcastCommand } from "./_logbcast_peers.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
 
 const messageBytes = 64;
 const capacity = 1 << 20;
@@ -139,11 +140,12 @@ export const broadcastSuite: CoreSuite = async (context) => {
   const repetitions = context.quick ? 1 : 3;
   const seconds = context.quick ? 0.3 : 1.0;
   const cells = runtimes.flatMap((runtime) => receiverCounts.map((receivers) => ({ runtime, receivers })));
-  const runs = cells.map(() => [] as Run[]);
+  const runs = cells.map(() => [] as CellRun<Run>[]);
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const [index, { runtime, receivers }] of cells.entries()) {
-      const run = await runOnce(runtime, receivers, seconds);
-      runs[index].push(run);
+      const measured = await measureCell(context, () => runOnce(runtime, receivers, seconds));
+      runs[index].push(measured);
+      const run = measured.result;
       context.log(
         `broadcast ${runtime} x${receivers}: transmit ${(run.transmitRate / 1e6).toFixed(2)} M msg/s, ` +
           `slowest receiver ${(run.slowestReceiveRate / 1e6).toFixed(2)} M msg/s, lapped ${run.lapped}`,
@@ -152,11 +154,11 @@ export const broadcastSuite: CoreSuite = async (context) => {
   }
   return cells.flatMap(({ runtime, receivers }, index): CoreRow[] => {
     const label = `${receivers} receiver${receivers === 1 ? "" : "s"}`;
-    const heap = runtime === "zig"
-      ? {}
-      : { heapBytesPerMessage: median(runs[index].map((r) => r.heapBytesPerMessage)) };
-    const transmit = runs[index].map((r) => r.transmitRate);
-    const receive = runs[index].map((r) => r.slowestReceiveRate);
+    const kept = keptResults(runs[index]);
+    const disturbedRuns = disturbedCount(runs[index]);
+    const heap = runtime === "zig" ? {} : { heapBytesPerMessage: median(kept.map((r) => r.heapBytesPerMessage)) };
+    const transmit = kept.map((r) => r.transmitRate);
+    const receive = kept.map((r) => r.slowestReceiveRate);
     return [
       {
         structure: "broadcast",
@@ -165,6 +167,7 @@ export const broadcastSuite: CoreSuite = async (context) => {
         messageBytes,
         messagesPerSecond: median(transmit),
         runs: transmit,
+        disturbedRuns,
         ...heap,
       },
       {
@@ -174,6 +177,7 @@ export const broadcastSuite: CoreSuite = async (context) => {
         messageBytes,
         messagesPerSecond: median(receive),
         runs: receive,
+        disturbedRuns,
         ...heap,
       },
     ];

@@ -15,7 +15,8 @@ import { onCpu } from "../_cpus.ts";
 import { runTogether } from "../_spawn.ts";
 import type { Runtime } from "../_runtimes.ts";
 import type { CoreRow, CoreSuite } from "./_rows.ts";
-import { logbcastCommand, median } from "./_logbcast_peers.ts";
+import { logbcastCommand } from "./_logbcast_peers.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
 
 const messageBytes = 64;
 const termLength = 1 << 20;
@@ -63,18 +64,19 @@ async function runOnce(
 export const logBufferSuite: CoreSuite = async (context) => {
   const repetitions = context.quick ? 1 : 3;
   const seconds = context.quick ? 0.3 : 1.0;
-  const runs = cells.map(() => [] as Array<[WriteResult, ReadResult]>);
+  const runs = cells.map(() => [] as Array<CellRun<[WriteResult, ReadResult]>>);
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const [index, [writer, consumer]] of cells.entries()) {
-      const result = await runOnce(writer, consumer, seconds);
-      runs[index].push(result);
-      const rate = result[1].messages / result[1].seconds;
+      const run = await measureCell(context, () => runOnce(writer, consumer, seconds));
+      runs[index].push(run);
+      const rate = run.result[1].messages / run.result[1].seconds;
       context.log(`log buffer ${writer}->${consumer}: ${(rate / 1e6).toFixed(2)} M msg/s`);
     }
   }
   return cells.map(([writer, consumer], index): CoreRow => {
-    const rates = runs[index].map(([, read]) => read.messages / read.seconds);
-    const heap = runs[index].map(([write, read]) =>
+    const kept = keptResults(runs[index]);
+    const rates = kept.map(([, read]) => read.messages / read.seconds);
+    const heap = kept.map(([write, read]) =>
       (write.heapBytesPerMessage ?? 0) + (read.heapBytesPerMessage ?? 0)
     );
     const typescript = writer !== "zig" || consumer !== "zig";
@@ -86,6 +88,7 @@ export const logBufferSuite: CoreSuite = async (context) => {
       messageBytes,
       messagesPerSecond: median(rates),
       runs: rates,
+      disturbedRuns: disturbedCount(runs[index]),
       ...(typescript ? { heapBytesPerMessage: median(heap) } : {}),
     };
   });

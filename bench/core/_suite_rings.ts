@@ -16,6 +16,7 @@ import { onCpu } from "../_cpus.ts";
 import { root, tools } from "../_runtimes.ts";
 import { runTogether } from "../_spawn.ts";
 import type { CoreRow, CoreRuntime, CoreSuite, CoreSuiteContext } from "./_rows.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
 
 const messageBytes = 32;
 /// Throughput rings: 4 MiB, so producer and consumer rarely share cache lines (64 KiB rings
@@ -55,11 +56,6 @@ function peer(runtime: CoreRuntime, args: Array<string | number>): string[] {
   if (runtime === "zig") return [ringPeerBinary, ...list];
   if (runtime === "bun") return [tools.bun, ringPeerScript, ...list];
   return [tools.deno, "run", "-A", ringPeerScript, ...list];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /** The worst heap growth per message among the TypeScript processes of a run. */
@@ -116,13 +112,14 @@ async function throughputRow(
   producerCount: number,
   consumer: CoreRuntime,
 ): Promise<CoreRow> {
-  const runs: number[] = [];
-  const heaps: number[] = [];
+  const measured: CellRun<{ rate: number; heap?: number }>[] = [];
   for (let run = 0; run < plan.runs; run++) {
-    const result = await throughputOnce(kind, Array(producerCount).fill(producerRuntime), consumer, plan);
-    runs.push(result.rate);
-    if (result.heap !== undefined) heaps.push(result.heap);
+    const producers = Array(producerCount).fill(producerRuntime);
+    measured.push(await measureCell(context, () => throughputOnce(kind, producers, consumer, plan)));
   }
+  const kept = keptResults(measured);
+  const runs = kept.map((result) => result.rate);
+  const heaps = kept.flatMap((result) => (result.heap === undefined ? [] : [result.heap]));
   const variant = kind === "spsc" ? "throughput" : `${producerCount} producer${producerCount > 1 ? "s" : ""}`;
   const mixed = producerRuntime !== consumer;
   const row: CoreRow = {
@@ -133,6 +130,7 @@ async function throughputRow(
     messageBytes,
     messagesPerSecond: median(runs),
     runs,
+    disturbedRuns: disturbedCount(measured),
     ...(heaps.length ? { heapBytesPerMessage: Math.max(...heaps) } : {}),
   };
   context.log(
@@ -142,66 +140,57 @@ async function throughputRow(
   return row;
 }
 
-async function roundTripRow(
-  context: CoreSuiteContext,
-  plan: Plan,
-  pinger: CoreRuntime,
-  ponger: CoreRuntime,
-): Promise<CoreRow> {
-  const p50s: number[] = [];
-  const p99s: number[] = [];
-  const heaps: number[] = [];
-  for (let run = 0; run < plan.runs; run++) {
-    using pingRing = SpscRingBuffer.create({
-      name: channelName("ring-ping"),
-      capacity: 64 * 1024,
-      replace: true,
-    });
-    using pongRing = SpscRingBuffer.create({
-      name: channelName("ring-pong"),
-      capacity: 64 * 1024,
-      replace: true,
-    });
-    const rings = [pingRing.name, pongRing.name];
-    const [, result] = await runTogether([
-      onCpu(1, peer(ponger, ["pong", ...rings])),
-      onCpu(
-        0,
-        peer(pinger, [
-          "ping",
-          ...rings,
-          "--size",
-          messageBytes,
-          "--warmup",
-          plan.rtt.warmup,
-          "--count",
-          plan.rtt.count,
-        ]),
-      ),
-    ], 120_000);
-    const ping = result as PingResult;
-    p50s.push(ping.rttNs.p50);
-    p99s.push(ping.rttNs.p99);
-    if (ping.heapBytesPerMessage !== undefined) heaps.push(ping.heapBytesPerMessage);
-  }
+/** One ping-pong run over two SPSC rings: the pinger on CPU 0, the ponger on CPU 1. */
+async function roundTripOnce(plan: Plan, pinger: CoreRuntime, ponger: CoreRuntime): Promise<PingResult> {
+  using pingRing = SpscRingBuffer.create({ name: channelName("ring-ping"), capacity: 64 * 1024, replace: true });
+  using pongRing = SpscRingBuffer.create({ name: channelName("ring-pong"), capacity: 64 * 1024, replace: true });
+  const rings = [pingRing.name, pongRing.name];
+  const { warmup, count } = plan.rtt;
+  const [, result] = await runTogether([
+    onCpu(1, peer(ponger, ["pong", ...rings])),
+    onCpu(0, peer(pinger, ["ping", ...rings, "--size", messageBytes, "--warmup", warmup, "--count", count])),
+  ], 120_000);
+  return result as PingResult;
+}
+
+function roundTripRow(pinger: CoreRuntime, ponger: CoreRuntime, measured: CellRun<PingResult>[]): CoreRow {
+  const kept = keptResults(measured);
+  const p50s = kept.map((ping) => ping.rttNs.p50);
+  const heaps = kept.flatMap((ping) => (ping.heapBytesPerMessage === undefined ? [] : [ping.heapBytesPerMessage]));
   const mixed = pinger !== ponger;
-  const row: CoreRow = {
+  return {
     structure: "spsc",
     variant: "round trip",
     runtime: pinger,
     ...(mixed ? { pair: `${pinger}<->${ponger}` } : {}),
     messageBytes,
-    roundTripNs: { p50: median(p50s), p99: median(p99s) },
+    roundTripNs: { p50: median(p50s), p99: median(kept.map((ping) => ping.rttNs.p99)) },
     runs: p50s,
+    disturbedRuns: disturbedCount(measured),
     ...(heaps.length ? { heapBytesPerMessage: Math.max(...heaps) } : {}),
   };
-  context.log(
-    `spsc round trip ${row.pair ?? pinger}: p50 ${row.roundTripNs!.p50} ns, p99 ${row.roundTripNs!.p99} ns`,
-  );
-  return row;
 }
 
-/** Every ring cell; a full run takes about two minutes on the 2-vCPU machine. */
+/**
+ * Every round-trip pair, its runs interleaved with the other pairs' (a slow spell of the
+ * machine then touches every pair a little rather than one a lot).
+ */
+async function roundTripRows(context: CoreSuiteContext, plan: Plan): Promise<CoreRow[]> {
+  const pairs: Array<[CoreRuntime, CoreRuntime]> = [["zig", "zig"], ["bun", "bun"], ["deno", "deno"], ["bun", "deno"]];
+  const measured = pairs.map(() => [] as CellRun<PingResult>[]);
+  for (let run = 0; run < plan.runs; run++) {
+    for (const [index, [pinger, ponger]] of pairs.entries()) {
+      const one = await measureCell(context, () => roundTripOnce(plan, pinger, ponger));
+      measured[index].push(one);
+      const { p50, p99 } = one.result.rttNs;
+      const off = one.disturbed ? " (off placement)" : "";
+      context.log(`spsc round trip ${pinger}<->${ponger}: p50 ${p50} ns, p99 ${p99} ns${off}`);
+    }
+  }
+  return pairs.map(([pinger, ponger], index) => roundTripRow(pinger, ponger, measured[index]));
+}
+
+/** Every ring cell; a full run takes about three minutes on the 2-vCPU machine. */
 export const ringsSuite: CoreSuite = async (context) => {
   const plan = context.quick ? plans.quick : plans.full;
   const runtimes: CoreRuntime[] = ["zig", "bun", "deno"];
@@ -215,11 +204,7 @@ export const ringsSuite: CoreSuite = async (context) => {
       rows.push(await throughputRow(context, plan, "mpsc", runtime, count, "zig"));
     }
   }
-  const pairs: Array<[CoreRuntime, CoreRuntime]> = [["zig", "zig"], ["bun", "bun"], ["deno", "deno"], [
-    "bun",
-    "deno",
-  ]];
-  for (const [pinger, ponger] of pairs) rows.push(await roundTripRow(context, plan, pinger, ponger));
+  rows.push(...await roundTripRows(context, plan));
   return rows;
 };
 

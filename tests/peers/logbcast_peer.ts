@@ -27,6 +27,7 @@ import {
 } from "../../mod.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { offsetOf, pattern, sizeOf } from "./_stream.ts";
+import { heapBytes } from "./_heap.ts";
 
 const endType = 1_000_000;
 const benchType = { warm: 4, data: 5, end: 6 } as const;
@@ -280,17 +281,13 @@ function bcastReceive(options: Options): void {
 
 // ---- benchmarks -------------------------------------------------------------------
 
-function heapUsed(): number {
-  return process.memoryUsage().heapUsed;
-}
-
 /** Runs `burst` and returns its result, its duration and how much the heap grew meanwhile. */
 function measured<T>(burst: () => T): { result: T; seconds: number; heapBytes: number } {
-  const heapBefore = heapUsed();
+  const heapBefore = heapBytes();
   const t0 = monotonicNs();
   const result = burst();
   const t1 = monotonicNs();
-  return { result, seconds: (t1 - t0) / 1e9, heapBytes: heapUsed() - heapBefore };
+  return { result, seconds: (t1 - t0) / 1e9, heapBytes: heapBytes() - heapBefore };
 }
 
 /** What a bench reader notes: the first data message's time and heap, the end's time. */
@@ -302,7 +299,7 @@ class ReadWindow {
 
   first(): void {
     this.firstNs = monotonicNs();
-    this.heapBefore = heapUsed();
+    this.heapBefore = heapBytes();
   }
 
   end(): void {
@@ -315,7 +312,7 @@ class ReadWindow {
   }
 
   heapBytesPerMessage(messages: number): number {
-    return (heapUsed() - this.heapBefore) / Math.max(messages, 1);
+    return (heapBytes() - this.heapBefore) / Math.max(messages, 1);
   }
 }
 

@@ -7,6 +7,7 @@ import { type Fragment, IdleStrategy, monotonicNs, MpscRingBuffer, SpscRingBuffe
 import { hangAfterClaim } from "../../lib/mpsc_ring.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { checkFragment, StreamWriter } from "./_ring_stream.ts";
+import { heapBytes } from "./_heap.ts";
 
 const typeData = 0;
 const typeEnd = 1;
@@ -157,10 +158,6 @@ async function mpscConsume(): Promise<void> {
 
 // ---- benchmarks ---------------------------------------------------------------------------
 
-function heapUsed(): number {
-  return process.memoryUsage().heapUsed;
-}
-
 async function openKind(kind: string, name: string): Promise<Ring> {
   return kind === "spsc" ? await openSpsc(name) : await openMpsc(name);
 }
@@ -189,13 +186,13 @@ async function benchProduce(): Promise<void> {
     while (!ring.write(message, typeData)) if ((++full & 63) === 0) yielding.idle(0);
     messages++;
     if ((messages & 1023) === 0) {
-      if (messages === heapStartAt) heap0 = heapUsed();
+      if (messages === heapStartAt) heap0 = heapBytes();
       if (monotonicNs() >= deadline) break;
     }
   }
   const t1 = monotonicNs();
   const heapMessages = heap0 < 0 ? 0 : messages - heapStartAt;
-  const heapGrowth = heap0 < 0 ? 0 : heapUsed() - heap0;
+  const heapGrowth = heap0 < 0 ? 0 : heapBytes() - heap0;
   view.setFloat64(0, messages, true);
   writeSpinning(ring, message, typeEnd);
   result({
@@ -215,32 +212,33 @@ async function benchConsume(): Promise<void> {
   let messages = 0;
   let announced = 0;
   let ends = 0;
-  let first = 0;
+  // First and last message times: in a Float64Array, as a double in a variable would be
+  // boxed (16 bytes allocated per batch in Deno, where the closure captures it).
+  const times = new Float64Array(2);
   const onFragment = (fragment: Fragment) => {
     if (fragment.msgTypeId === typeEnd) {
       ends++;
       announced += fragment.view.getFloat64(fragment.offset, true);
       return;
     }
-    if (messages === 0) first = monotonicNs();
+    if (messages === 0) times[0] = monotonicNs();
     messages++;
   };
   ring.readFragments(onFragment, 0);
-  let last = 0;
   let heap0 = -1;
   let heapMessages = 0;
   while (ends < producers) {
     const before = messages;
     ring.readFragments(onFragment, 4096);
     if (messages !== before) {
-      last = monotonicNs();
-      if (heap0 < 0 && messages >= 65_536) (heap0 = heapUsed(), heapMessages = messages);
+      times[1] = monotonicNs();
+      if (heap0 < 0 && messages >= 65_536) (heap0 = heapBytes(), heapMessages = messages);
     }
   }
-  const heapGrowth = heap0 < 0 ? 0 : heapUsed() - heap0;
+  const heapGrowth = heap0 < 0 ? 0 : heapBytes() - heap0;
   heapMessages = heap0 < 0 ? 0 : messages - heapMessages;
   if (announced !== messages) fail(`received ${messages} of ${announced} messages`);
-  const seconds = (last - first) / 1e9;
+  const seconds = (times[1] - times[0]) / 1e9;
   result({
     mode: "consume",
     runtime,
@@ -279,27 +277,30 @@ async function ping(): Promise<void> {
   const warmup = number("warmup", 10_000);
   const count = number("count", 100_000);
   const message = new Uint8Array(size).fill(0x5a);
-  const samples = new Float64Array(count).fill(0);
+  // Warm-up samples are stored too (and dropped): the timed loop then runs the code the JIT
+  // optimized during warm-up, without a deoptimization at its first timed message.
+  const samples = new Float64Array(warmup + count).fill(0);
   let got = false;
   const onFragment = (fragment: Fragment) => {
     if (fragment.msgTypeId === typeData) got = true;
   };
   pongRing.readFragments(onFragment, 0);
-  const heap0 = heapUsed();
+  // Heap growth is measured over the timed messages: JIT warm-up is not per message.
+  let heap0 = heapBytes();
   for (let i = 0; i < warmup + count; i++) {
+    if (i === warmup) heap0 = heapBytes();
     const t0 = monotonicNs();
     while (!pingRing.write(message, typeData));
     got = false;
     while (!got) pongRing.readFragments(onFragment, 1);
-    const t1 = monotonicNs();
-    if (i >= warmup) samples[i - warmup] = t1 - t0;
+    samples[i] = monotonicNs() - t0;
   }
-  const heapGrowth = heapUsed() - heap0;
+  const heapGrowth = heapBytes() - heap0;
   writeSpinning(pingRing, message, typeEnd);
-  samples.sort();
-  const p50 = samples[Math.floor((count - 1) / 2)];
-  const p99 = samples[Math.max(Math.ceil(count * 0.99), 1) - 1];
-  result({ mode: "ping", runtime, rttNs: { p50, p99 }, heapBytesPerMessage: heapGrowth / (warmup + count) });
+  const timed = samples.subarray(warmup).sort();
+  const p50 = timed[Math.floor((count - 1) / 2)];
+  const p99 = timed[Math.max(Math.ceil(count * 0.99), 1) - 1];
+  result({ mode: "ping", runtime, rttNs: { p50, p99 }, heapBytesPerMessage: heapGrowth / count });
 }
 
 const modes: Record<string, () => Promise<void>> = {
