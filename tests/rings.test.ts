@@ -4,7 +4,6 @@
  * written by the Zig side of the same ring.
  */
 import assert from "node:assert/strict";
-import { closeSync, openSync, writeSync } from "node:fs";
 import {
   CorruptChannelError,
   CountersFile,
@@ -25,17 +24,10 @@ import { native } from "../lib/_native.ts";
 import { test, uniqueName } from "./_harness.ts";
 import { ShmWords } from "./_shm_files.ts";
 
-/** Overwrites bytes of a ring's segment file, as a buggy or hostile process could. */
+/** Overwrites words of a ring's segment file, as a buggy or hostile process could. */
 function poke(name: string, offset: number, values: number[]): void {
-  const fd = openSync(`/dev/shm${name}`, "r+");
-  try {
-    const bytes = new Uint8Array(values.length * 4);
-    const view = new DataView(bytes.buffer);
-    values.forEach((value, i) => view.setUint32(i * 4, value >>> 0, true));
-    writeSync(fd, bytes, 0, bytes.length, offset);
-  } finally {
-    closeSync(fd);
-  }
+  using words = new ShmWords(name);
+  values.forEach((value, i) => words.write(offset + i * 4, value));
 }
 
 function numbered(value: number, length = 8): Uint8Array {
