@@ -15,7 +15,10 @@ export interface CellRun<T> {
 }
 
 /** One run of a cell, undisturbed if the machine allows (the ring peers report no CPU shares). */
-export async function measureCell<T>(context: CoreSuiteContext, measure: () => Promise<T>): Promise<CellRun<T>> {
+export async function measureCell<T>(
+  context: CoreSuiteContext,
+  measure: () => Promise<T>,
+): Promise<CellRun<T>> {
   const measured = await measureUndisturbed(measure, () => [], context);
   return { result: measured.result, disturbed: measured.disturbed };
 }

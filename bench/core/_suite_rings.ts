@@ -34,7 +34,7 @@ interface Plan {
 
 const plans: Record<"quick" | "full", Plan> = {
   quick: { runs: 1, seconds: 0.3, startMarginMs: 700, rtt: { warmup: 5_000, count: 20_000 } },
-  full: { runs: 3, seconds: 1, startMarginMs: 900, rtt: { warmup: 20_000, count: 100_000 } },
+  full: { runs: 3, seconds: 2, startMarginMs: 900, rtt: { warmup: 20_000, count: 400_000 } },
 };
 
 interface ProduceResult {
@@ -142,8 +142,16 @@ async function throughputRow(
 
 /** One ping-pong run over two SPSC rings: the pinger on CPU 0, the ponger on CPU 1. */
 async function roundTripOnce(plan: Plan, pinger: CoreRuntime, ponger: CoreRuntime): Promise<PingResult> {
-  using pingRing = SpscRingBuffer.create({ name: channelName("ring-ping"), capacity: 64 * 1024, replace: true });
-  using pongRing = SpscRingBuffer.create({ name: channelName("ring-pong"), capacity: 64 * 1024, replace: true });
+  using pingRing = SpscRingBuffer.create({
+    name: channelName("ring-ping"),
+    capacity: 64 * 1024,
+    replace: true,
+  });
+  using pongRing = SpscRingBuffer.create({
+    name: channelName("ring-pong"),
+    capacity: 64 * 1024,
+    replace: true,
+  });
   const rings = [pingRing.name, pongRing.name];
   const { warmup, count } = plan.rtt;
   const [, result] = await runTogether([
@@ -156,7 +164,7 @@ async function roundTripOnce(plan: Plan, pinger: CoreRuntime, ponger: CoreRuntim
 function roundTripRow(pinger: CoreRuntime, ponger: CoreRuntime, measured: CellRun<PingResult>[]): CoreRow {
   const kept = keptResults(measured);
   const p50s = kept.map((ping) => ping.rttNs.p50);
-  const heaps = kept.flatMap((ping) => (ping.heapBytesPerMessage === undefined ? [] : [ping.heapBytesPerMessage]));
+  const heaps = kept.flatMap((ping) => ping.heapBytesPerMessage ?? []);
   const mixed = pinger !== ponger;
   return {
     structure: "spsc",
@@ -176,7 +184,12 @@ function roundTripRow(pinger: CoreRuntime, ponger: CoreRuntime, measured: CellRu
  * machine then touches every pair a little rather than one a lot).
  */
 async function roundTripRows(context: CoreSuiteContext, plan: Plan): Promise<CoreRow[]> {
-  const pairs: Array<[CoreRuntime, CoreRuntime]> = [["zig", "zig"], ["bun", "bun"], ["deno", "deno"], ["bun", "deno"]];
+  const pairs: Array<[CoreRuntime, CoreRuntime]> = [
+    ["zig", "zig"],
+    ["bun", "bun"],
+    ["deno", "deno"],
+    ["bun", "deno"],
+  ];
   const measured = pairs.map(() => [] as CellRun<PingResult>[]);
   for (let run = 0; run < plan.runs; run++) {
     for (const [index, [pinger, ponger]] of pairs.entries()) {

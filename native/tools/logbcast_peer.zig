@@ -13,7 +13,7 @@
 //!   bench-log-read   --name N
 //!   bench-bcast-transmit --name N --size B --seconds S --capacity C [--warmup-seconds S]
 //!                        [--wait-go 1]  (print "created", wait for a line on stdin)
-//!   bench-bcast-receive  --name N
+//!   bench-bcast-receive  --name N [--yield-when-idle 1]  (yield the CPU on an empty poll)
 //!
 //! Log stream: message seq has msg_type_id = seq and the payload
 //! pattern[(seq * 7) mod 4096 ..][0 .. 1 + (size(seq) - 1) mod 4096] (tests/peers/_stream.ts).
@@ -50,6 +50,7 @@ const Options = struct {
     seconds: f64 = 1.0,
     warmup_seconds: f64 = 1.5,
     wait_go: bool = false,
+    yield_when_idle: bool = false,
 };
 
 var pattern: [peer_common.pattern_length]u8 = undefined;
@@ -98,6 +99,8 @@ fn parse(args: []const [:0]u8) !Options {
             options.size = try std.fmt.parseInt(u32, value, 10);
         } else if (std.mem.eql(u8, flag, "--wait-go")) {
             options.wait_go = !std.mem.eql(u8, value, "0");
+        } else if (std.mem.eql(u8, flag, "--yield-when-idle")) {
+            options.yield_when_idle = !std.mem.eql(u8, value, "0");
         } else if (std.mem.eql(u8, flag, "--warmup-seconds")) {
             options.warmup_seconds = try std.fmt.parseFloat(f64, value);
         } else if (std.mem.eql(u8, flag, "--seconds")) {
@@ -471,7 +474,8 @@ fn benchReceive(options: Options) !void {
     try printJson("ready\n", .{});
     var state: BenchReceiver = .{};
     while (!state.done) {
-        if (try receiver.receive(&state, BenchReceiver.onMessage, 256) == 0) std.atomic.spinLoopHint();
+        if (try receiver.receive(&state, BenchReceiver.onMessage, 256) != 0) continue;
+        if (options.yield_when_idle) std.Thread.yield() catch {} else std.atomic.spinLoopHint();
     }
     try printJson(
         "{{\"mode\":\"bench-bcast-receive\",\"runtime\":\"zig\",\"ok\":{},\"messages\":{d},\"lapped\":{d},\"seconds\":{d}}}\n",

@@ -19,6 +19,7 @@ import {
   BroadcastReceiver,
   BroadcastTransmitter,
   type Fragment,
+  IdleStrategy,
   LogBuffer,
   monotonicNs,
   NoSuchChannelError,
@@ -27,7 +28,7 @@ import {
 } from "../../mod.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { offsetOf, pattern, sizeOf } from "./_stream.ts";
-import { heapBytes } from "./_heap.ts";
+import { HeapSamples } from "./_heap.ts";
 
 const endType = 1_000_000;
 const benchType = { warm: 4, data: 5, end: 6 } as const;
@@ -45,6 +46,7 @@ interface Options {
   seconds: number;
   warmupSeconds: number;
   waitGo: boolean;
+  yieldWhenIdle: boolean;
 }
 
 type KeysOf<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T];
@@ -58,7 +60,11 @@ const numberFlags: Record<string, KeysOf<Options, number>> = {
   "--seconds": "seconds",
   "--warmup-seconds": "warmupSeconds",
 };
-const booleanFlags: Record<string, KeysOf<Options, boolean>> = { "--slow": "slow", "--wait-go": "waitGo" };
+const booleanFlags: Record<string, KeysOf<Options, boolean>> = {
+  "--slow": "slow",
+  "--wait-go": "waitGo",
+  "--yield-when-idle": "yieldWhenIdle",
+};
 
 function parse(args: string[]): Options {
   const options: Options = {
@@ -73,6 +79,7 @@ function parse(args: string[]): Options {
     seconds: 1,
     warmupSeconds: 1.5,
     waitGo: false,
+    yieldWhenIdle: false,
   };
   for (let i = 1; i + 1 < args.length; i += 2) {
     const value = args[i + 1];
@@ -281,25 +288,23 @@ function bcastReceive(options: Options): void {
 
 // ---- benchmarks -------------------------------------------------------------------
 
-/** Runs `burst` and returns its result, its duration and how much the heap grew meanwhile. */
-function measured<T>(burst: () => T): { result: T; seconds: number; heapBytes: number } {
-  const heapBefore = heapBytes();
+/** Runs `burst` and returns its result and its duration. */
+function measured<T>(burst: () => T): { result: T; seconds: number } {
   const t0 = monotonicNs();
   const result = burst();
   const t1 = monotonicNs();
-  return { result, seconds: (t1 - t0) / 1e9, heapBytes: heapBytes() - heapBefore };
+  return { result, seconds: (t1 - t0) / 1e9 };
 }
 
-/** What a bench reader notes: the first data message's time and heap, the end's time. */
+/** What a bench reader notes: the first data message's time, the end's time, heap samples. */
 class ReadWindow {
   firstNs = 0;
   endNs = 0;
-  heapBefore = 0;
   done = false;
+  readonly heap = new HeapSamples();
 
   first(): void {
     this.firstNs = monotonicNs();
-    this.heapBefore = heapBytes();
   }
 
   end(): void {
@@ -309,10 +314,6 @@ class ReadWindow {
 
   get seconds(): number {
     return (this.endNs - this.firstNs) / 1e9;
-  }
-
-  heapBytesPerMessage(messages: number): number {
-    return (heapBytes() - this.heapBefore) / Math.max(messages, 1);
   }
 }
 
@@ -324,8 +325,9 @@ function benchLogWrite(options: Options): void {
     sleepMs(0.1);
   }
   const size = Math.max(options.size, 8);
-  logBurst(log, size, benchType.warm, 0.3);
-  const { result, seconds, heapBytes } = measured(() => logBurst(log, size, benchType.data, options.seconds));
+  logBurst(log, size, benchType.warm, 0.3, new HeapSamples());
+  const heap = new HeapSamples();
+  const { result, seconds } = measured(() => logBurst(log, size, benchType.data, options.seconds, heap));
   const { messages, backPressure } = result;
   for (;;) {
     const claim = log.claim(size, benchType.end);
@@ -340,11 +342,11 @@ function benchLogWrite(options: Options): void {
     messages,
     seconds,
     backPressure,
-    heapBytesPerMessage: heapBytes / messages,
+    heapBytesPerMessage: heap.perMessageToEnd(messages),
   });
 }
 
-function logBurst(log: LogBuffer, size: number, msgTypeId: number, seconds: number) {
+function logBurst(log: LogBuffer, size: number, msgTypeId: number, seconds: number, heap: HeapSamples) {
   const deadline = monotonicNs() + seconds * 1e9;
   let messages = 0;
   let backPressure = 0;
@@ -357,6 +359,7 @@ function logBurst(log: LogBuffer, size: number, msgTypeId: number, seconds: numb
     claim.view.setUint32(claim.offset, messages, true);
     claim.commit();
     messages++;
+    heap.sample(messages);
     if ((messages & 1023) === 0 && monotonicNs() >= deadline) return { messages, backPressure };
   }
 }
@@ -372,13 +375,14 @@ function benchLogRead(options: Options): void {
       if (messages === 0) span.first();
       if (f.view.getUint32(f.offset, true) !== messages >>> 0) outOfOrder++;
       messages++;
+      span.heap.sample(messages);
     } else if (f.msgTypeId === benchType.end) {
       span.end();
       announced = f.view.getFloat64(f.offset, true);
     }
   };
   while (!span.done) log.pollFragments(onFragment, 256);
-  const heapBytesPerMessage = span.heapBytesPerMessage(messages);
+  const heapBytesPerMessage = span.heap.perMessageToEnd(messages);
   print({
     mode: "bench-log-read",
     runtime: detectRuntime(),
@@ -396,10 +400,13 @@ async function benchTransmit(options: Options): Promise<void> {
   if (options.waitGo) await stdinLines().next();
   const message = new Uint8Array(Math.max(options.size, 8)).fill(0xa5);
   const view = new DataView(message.buffer);
-  transmitBurst(transmitter, message, view, benchType.warm, options.warmupSeconds); // receivers join meanwhile
-  const { result: messages, seconds, heapBytes } = measured(() =>
-    transmitBurst(transmitter, message, view, benchType.data, options.seconds)
+  // Receivers join during the warm-up burst.
+  transmitBurst(transmitter, message, view, benchType.warm, options.warmupSeconds, new HeapSamples());
+  const heap = new HeapSamples();
+  const { result: messages, seconds } = measured(() =>
+    transmitBurst(transmitter, message, view, benchType.data, options.seconds, heap)
   );
+  const heapBytesPerMessage = heap.perMessageToEnd(messages);
   view.setFloat64(0, messages, true);
   transmitter.transmit(benchType.end, message);
   sleepMs(500); // lapped receivers find the end record as the latest
@@ -408,7 +415,7 @@ async function benchTransmit(options: Options): Promise<void> {
     runtime: detectRuntime(),
     messages,
     seconds,
-    heapBytesPerMessage: heapBytes / messages,
+    heapBytesPerMessage,
   });
 }
 
@@ -418,6 +425,7 @@ function transmitBurst(
   view: DataView,
   msgTypeId: number,
   seconds: number,
+  heap: HeapSamples,
 ): number {
   const deadline = monotonicNs() + seconds * 1e9;
   let messages = 0;
@@ -425,6 +433,7 @@ function transmitBurst(
     view.setUint32(0, messages, true);
     transmitter.tryTransmit(msgTypeId, message);
     messages++;
+    heap.sample(messages);
     if ((messages & 1023) === 0 && monotonicNs() >= deadline) return messages;
   }
 }
@@ -443,12 +452,14 @@ function benchReceive(options: Options): void {
       if (seq <= last) backwards++;
       last = seq;
       messages++;
+      span.heap.sample(messages);
     } else if (f.msgTypeId === benchType.end) {
       span.end();
     }
   };
-  while (!span.done) receiver.receive(onFragment, 256);
-  const heapBytesPerMessage = span.heapBytesPerMessage(messages);
+  const idle = options.yieldWhenIdle ? IdleStrategy.yielding() : IdleStrategy.busySpin();
+  while (!span.done) idle.idle(receiver.receive(onFragment, 256));
+  const heapBytesPerMessage = span.heap.perMessageToEnd(messages);
   print({
     mode: "bench-bcast-receive",
     runtime: detectRuntime(),

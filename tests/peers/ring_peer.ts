@@ -7,7 +7,7 @@ import { type Fragment, IdleStrategy, monotonicNs, MpscRingBuffer, SpscRingBuffe
 import { hangAfterClaim } from "../../lib/mpsc_ring.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { checkFragment, StreamWriter } from "./_ring_stream.ts";
-import { heapBytes } from "./_heap.ts";
+import { HeapSamples } from "./_heap.ts";
 
 const typeData = 0;
 const typeEnd = 1;
@@ -171,9 +171,7 @@ async function benchProduce(): Promise<void> {
   const startAt = number("start-at", 0);
   const yielding = IdleStrategy.yielding();
   while (Date.now() < startAt) pause();
-  // Heap growth is measured after the first 64 Ki messages: JIT warm-up is not per message.
-  const heapStartAt = 65_536;
-  let heap0 = -1;
+  const heap = new HeapSamples();
   const t0 = monotonicNs();
   const deadline = t0 + seconds * 1e9;
   let messages = 0;
@@ -186,13 +184,12 @@ async function benchProduce(): Promise<void> {
     while (!ring.write(message, typeData)) if ((++full & 63) === 0) yielding.idle(0);
     messages++;
     if ((messages & 1023) === 0) {
-      if (messages === heapStartAt) heap0 = heapBytes();
+      heap.sample(messages);
       if (monotonicNs() >= deadline) break;
     }
   }
   const t1 = monotonicNs();
-  const heapMessages = heap0 < 0 ? 0 : messages - heapStartAt;
-  const heapGrowth = heap0 < 0 ? 0 : heapBytes() - heap0;
+  const heapBytesPerMessage = heap.perMessageToEnd(messages);
   view.setFloat64(0, messages, true);
   writeSpinning(ring, message, typeEnd);
   result({
@@ -201,7 +198,7 @@ async function benchProduce(): Promise<void> {
     messages,
     seconds: (t1 - t0) / 1e9,
     fullSpins: full,
-    ...(heapMessages > 0 ? { heapBytesPerMessage: heapGrowth / heapMessages } : {}),
+    ...(heapBytesPerMessage !== undefined ? { heapBytesPerMessage } : {}),
   });
 }
 
@@ -225,18 +222,16 @@ async function benchConsume(): Promise<void> {
     messages++;
   };
   ring.readFragments(onFragment, 0);
-  let heap0 = -1;
-  let heapMessages = 0;
+  const heap = new HeapSamples();
   while (ends < producers) {
     const before = messages;
     ring.readFragments(onFragment, 4096);
     if (messages !== before) {
       times[1] = monotonicNs();
-      if (heap0 < 0 && messages >= 65_536) (heap0 = heapBytes(), heapMessages = messages);
+      heap.sample(messages);
     }
   }
-  const heapGrowth = heap0 < 0 ? 0 : heapBytes() - heap0;
-  heapMessages = heap0 < 0 ? 0 : messages - heapMessages;
+  const heapBytesPerMessage = heap.perMessageToEnd(messages);
   if (announced !== messages) fail(`received ${messages} of ${announced} messages`);
   const seconds = (times[1] - times[0]) / 1e9;
   result({
@@ -245,7 +240,7 @@ async function benchConsume(): Promise<void> {
     messages,
     seconds,
     messagesPerSecond: Math.round(messages / seconds),
-    ...(heapMessages > 0 ? { heapBytesPerMessage: heapGrowth / heapMessages } : {}),
+    ...(heapBytesPerMessage !== undefined ? { heapBytesPerMessage } : {}),
   });
 }
 
@@ -280,27 +275,45 @@ async function ping(): Promise<void> {
   // Warm-up samples are stored too (and dropped): the timed loop then runs the code the JIT
   // optimized during warm-up, without a deoptimization at its first timed message.
   const samples = new Float64Array(warmup + count).fill(0);
+  pongRing.readFragments(() => {}, 0);
+  const heap = new HeapSamples();
+  roundTrips(pingRing, pongRing, message, samples, heap);
+  const heapBytesPerMessage = heap.perMessageToEnd(warmup + count);
+  writeSpinning(pingRing, message, typeEnd);
+  const timed = samples.subarray(warmup).sort();
+  const p50 = timed[Math.floor((count - 1) / 2)];
+  const p99 = timed[Math.max(Math.ceil(count * 0.99), 1) - 1];
+  result({
+    mode: "ping",
+    runtime,
+    rttNs: { p50, p99 },
+    ...(heapBytesPerMessage !== undefined ? { heapBytesPerMessage } : {}),
+  });
+}
+
+/**
+ * The pinger's timed loop, in a function of its own: the JIT compiles the loop alone, not
+ * the async caller's once-only set-up and report code around it.
+ */
+function roundTrips(
+  pingRing: SpscRingBuffer,
+  pongRing: SpscRingBuffer,
+  message: Uint8Array,
+  samples: Float64Array,
+  heap: HeapSamples,
+): void {
   let got = false;
   const onFragment = (fragment: Fragment) => {
     if (fragment.msgTypeId === typeData) got = true;
   };
-  pongRing.readFragments(onFragment, 0);
-  // Heap growth is measured over the timed messages: JIT warm-up is not per message.
-  let heap0 = heapBytes();
-  for (let i = 0; i < warmup + count; i++) {
-    if (i === warmup) heap0 = heapBytes();
+  for (let i = 0; i < samples.length; i++) {
+    heap.sample(i);
     const t0 = monotonicNs();
     while (!pingRing.write(message, typeData));
     got = false;
     while (!got) pongRing.readFragments(onFragment, 1);
     samples[i] = monotonicNs() - t0;
   }
-  const heapGrowth = heapBytes() - heap0;
-  writeSpinning(pingRing, message, typeEnd);
-  const timed = samples.subarray(warmup).sort();
-  const p50 = timed[Math.floor((count - 1) / 2)];
-  const p99 = timed[Math.max(Math.ceil(count * 0.99), 1) - 1];
-  result({ mode: "ping", runtime, rttNs: { p50, p99 }, heapBytesPerMessage: heapGrowth / count });
 }
 
 const modes: Record<string, () => Promise<void>> = {
