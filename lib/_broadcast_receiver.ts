@@ -1,8 +1,8 @@
 /**
- * A broadcast receiver in JavaScript over the shared mapping (docs/broadcast.md): finds the
- * next record, copies it into a scratch buffer, then checks the tail intent; only a copy
- * that nothing overwrote reaches the handler. No FFI call and no allocation per message.
- * native/src/broadcast/broadcast.zig (Receiver, CopyReceiver) is the Zig twin.
+ * A broadcast receiver in JavaScript over the shared mapping (docs/broadcast.md): copies a
+ * batch of records into a scratch buffer, then checks the tail intent once for the batch;
+ * only copies that nothing overwrote reach the handler. No FFI call and no allocation per
+ * message. native/src/broadcast/broadcast.zig (Receiver, CopyReceiver) is the Zig twin.
  * @module
  */
 import * as layout from "./_broadcast_layout.ts";
@@ -23,6 +23,10 @@ export class BroadcastCorruption extends Error {}
 
 /** Attempts to land on an intact record while the transmitter keeps lapping us. */
 const resyncAttemptsMax = 16;
+/** Records copied before one validation: the intent's line is then read once per batch. */
+const batchRecordsMax = 64;
+/** Scratch room beyond one largest message, so that small ones batch. */
+const batchBytes = 8 * 1024;
 
 export class BroadcastReader {
   readonly #words: Int32Array;
@@ -30,6 +34,11 @@ export class BroadcastReader {
   readonly #mask: number;
   readonly #messageLengthMax: number;
   readonly #scratchWords: Int32Array;
+  /** The batch being copied: each record's position, scratch offset, length and type. */
+  readonly #batchCursors = new Float64Array(batchRecordsMax);
+  readonly #batchOffsets = new Int32Array(batchRecordsMax);
+  readonly #batchLengths = new Int32Array(batchRecordsMax);
+  readonly #batchTypes = new Int32Array(batchRecordsMax);
   readonly #fragment = new Fragment();
   #nextRecord: number;
   /** Length and type of the record #find landed on, as validated there. */
@@ -49,7 +58,7 @@ export class BroadcastReader {
     this.#mask = capacity - 1;
     // From the capacity libzigbolt checked, not from shared memory someone could change.
     this.#messageLengthMax = capacity / 8;
-    const scratch = new ArrayBuffer((this.#messageLengthMax + 7) & ~7);
+    const scratch = new ArrayBuffer(((this.#messageLengthMax + 7) & ~7) + batchBytes);
     this.#scratchWords = new Int32Array(scratch);
     this.#fragment.bytes = new Uint8Array(scratch);
     this.#fragment.view = new DataView(scratch);
@@ -63,11 +72,43 @@ export class BroadcastReader {
 
   /** Hands up to `limit` validated copies to `handler`; returns how many. */
   receive(handler: BroadcastHandler, limit: number): number {
-    const words = this.#words;
-    let tail = this.#loadTail();
     let count = 0;
     let overrun = 0;
-    while (count < limit && overrun < resyncAttemptsMax) {
+    while (count < limit && overrun < resyncAttemptsMax && !this.stopped) {
+      const records = this.#copyBatch(Math.min(limit - count, batchRecordsMax));
+      if (records === 0) break;
+      // Every record of the batch lies at or after the first: if the intent shows that one
+      // intact after all the copies, it shows them all intact (docs/broadcast.md).
+      if (!this.#valid(this.#batchCursors[0])) {
+        this.#lapped();
+        overrun++;
+        continue;
+      }
+      count += this.#deliverBatch(handler, records);
+    }
+    const counters = this.#counters;
+    if (counters !== undefined) {
+      if (count !== 0) counters.messages.add(count);
+      if (this.#lappedReported !== this.lappedCount) {
+        counters.lapped.set(this.#lappedReported = this.lappedCount);
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Copies up to `recordsMax` records below the tail into the scratch buffer, noting each
+   * in the batch arrays, and moves past them; returns how many (0: nothing new, or lapped
+   * again and again).
+   */
+  #copyBatch(recordsMax: number): number {
+    const words = this.#words;
+    const scratch = this.#scratchWords;
+    const scratchLength = scratch.length * 4;
+    let tail = this.#loadTail();
+    let records = 0;
+    let used = 0;
+    while (records < recordsMax) {
       if ((this.#nextRecord & (layout.recordAlignment - 1)) !== 0) {
         throw new BroadcastCorruption(`latest position ${this.#nextRecord} is not 8-aligned`);
       }
@@ -79,38 +120,51 @@ export class BroadcastReader {
         }
         if (this.#nextRecord === tail) break;
       }
+      const lapsBefore = this.lappedCount;
       const cursor = this.#find(tail);
       if (cursor < 0) break;
-      const header = (layout.metadataLength + ((cursor >>> 0) & this.#mask)) >> 2;
+      // #find found us lapped and moved to the latest record: what we copied is stale.
+      if (this.lappedCount !== lapsBefore) records = used = 0;
       const length = this.#length;
-      const msgTypeId = this.#msgTypeId;
-      // Copy word by word (the record is 8-aligned and padded to 8): no view object per
-      // message. The validation below covers the header #find read, too.
-      const scratch = this.#scratchWords;
-      const wordCount = (length + 3) >> 2;
-      const first = header + 2;
-      for (let i = 0; i < wordCount; i++) scratch[i] = words[first + i];
-      if (!this.#valid(cursor)) {
-        this.#lapped();
-        tail = this.#loadTail();
-        overrun++;
-        continue;
+      const aligned = (length + 7) & ~7;
+      if (used + aligned > scratchLength) {
+        this.#nextRecord = cursor; // the next batch starts here
+        break;
       }
-      const fragment = this.#fragment;
-      fragment.length = length;
-      fragment.msgTypeId = msgTypeId;
-      count++;
-      handler(fragment);
-      if (this.stopped) break;
+      // Word by word (the record is 8-aligned and padded to 8): no view object per message.
+      const first = (layout.metadataLength + ((cursor >>> 0) & this.#mask)) / 4 + 2;
+      const to = used >> 2;
+      for (let i = 0; i < aligned >> 2; i++) scratch[to + i] = words[first + i];
+      this.#batchCursors[records] = cursor;
+      this.#batchOffsets[records] = used;
+      this.#batchLengths[records] = length;
+      this.#batchTypes[records] = this.#msgTypeId;
+      records++;
+      used += aligned;
     }
-    const counters = this.#counters;
-    if (counters !== undefined) {
-      if (count !== 0) counters.messages.add(count);
-      if (this.#lappedReported !== this.lappedCount) {
-        counters.lapped.set(this.#lappedReported = this.lappedCount);
+    return records;
+  }
+
+  /**
+   * Hands the validated batch to `handler`. If the handler throws or closes us, the next
+   * receive resumes at the record after the last one it got (none is delivered twice).
+   */
+  #deliverBatch(handler: BroadcastHandler, records: number): number {
+    const fragment = this.#fragment;
+    let next = 0;
+    try {
+      while (next < records) {
+        fragment.offset = this.#batchOffsets[next];
+        fragment.length = this.#batchLengths[next];
+        fragment.msgTypeId = this.#batchTypes[next];
+        next++;
+        handler(fragment);
+        if (this.stopped) break;
       }
+    } finally {
+      if (next < records) this.#nextRecord = this.#batchCursors[next];
     }
-    return count;
+    return next;
   }
 
   /**

@@ -229,3 +229,43 @@ test("broadcast: a handler that closes its receiver ends the receive safely", ()
   assert.deepEqual(seen, [0], "stopped after the handler closed it");
   assert.throws(() => receiver.receive(() => {}), HandleClosedError);
 });
+
+test("broadcast: a handler that throws gets the next message on the next receive, none twice", () => {
+  const name = uniqueName("bcast-throw-in-handler");
+  using transmitter = BroadcastTransmitter.create({ name, capacity: 4096 });
+  using receiver = BroadcastReceiver.open({ name });
+  for (let i = 0; i < 10; i++) transmitter.transmit(i, new Uint8Array(8));
+  const seen: number[] = [];
+  const failOn = (type: number) => (f: Fragment) => {
+    seen.push(f.msgTypeId);
+    if (f.msgTypeId === type) throw new Error(`handler failed on ${type}`);
+  };
+  // The receiver copies and validates a batch of records before handing any over: the
+  // records after the failing one must not be lost with the batch.
+  assert.throws(() => receiver.receive(failOn(2)), /failed on 2/);
+  assert.throws(() => receiver.receive(failOn(6)), /failed on 6/);
+  assert.equal(receiver.receive(failOn(-1)), 3);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test("broadcast: messages as large as allowed arrive whole, one batch after another", () => {
+  const name = uniqueName("bcast-large");
+  const capacity = 64 * 1024;
+  using transmitter = BroadcastTransmitter.create({ name, capacity });
+  using receiver = BroadcastReceiver.open({ name });
+  const checker = new Checker();
+  const buffer = new Uint8Array(capacity / 8);
+  let received = 0;
+  for (let seq = 0; seq < 200; seq++) {
+    // Mostly the largest message, now and then a small one between them.
+    const length = seq % 5 === 4 ? 16 : capacity / 8;
+    const view = new DataView(buffer.buffer);
+    view.setUint32(0, seq, true);
+    for (let i = 8; i < length; i++) buffer[i] = (seq + i) & 0xff;
+    view.setUint32(4, checksum(buffer, 8, length), true);
+    transmitter.transmit(seq % 100, buffer.subarray(0, length));
+    if (seq % 4 === 3) received += receiver.receive(checker.onMessage, 1000);
+  }
+  received += receiver.receive(checker.onMessage, 1000);
+  assert.deepEqual([received, checker.count, checker.bad, receiver.lappedCount], [200, 200, 0, 0]);
+});
