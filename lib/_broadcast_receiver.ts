@@ -120,12 +120,27 @@ export class BroadcastReader {
         }
         if (this.#nextRecord === tail) break;
       }
-      const lapsBefore = this.lappedCount;
-      const cursor = this.#find(tail);
-      if (cursor < 0) break;
-      // #find found us lapped and moved to the latest record: what we copied is stale.
-      if (this.lappedCount !== lapsBefore) records = used = 0;
-      const length = this.#length;
+      // The common case inline: a plausible data record at the cursor (as #find judges it).
+      let cursor = this.#nextRecord;
+      const offset = (cursor >>> 0) & this.#mask;
+      const recordLength = words[(layout.metadataLength + offset) >> 2];
+      let length = recordLength - layout.recordHeaderLength;
+      let msgTypeId = words[((layout.metadataLength + offset) >> 2) + 1];
+      if (
+        length >= 0 && recordLength <= this.#capacity - offset && msgTypeId >= 0 &&
+        length <= this.#messageLengthMax
+      ) {
+        this.#nextRecord = cursor +
+          ((recordLength + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1));
+      } else {
+        const lapsBefore = this.lappedCount;
+        cursor = this.#find(tail);
+        if (cursor < 0) break;
+        // #find found us lapped and moved to the latest record: what we copied is stale.
+        if (this.lappedCount !== lapsBefore) records = used = 0;
+        length = this.#length;
+        msgTypeId = this.#msgTypeId;
+      }
       const aligned = (length + 7) & ~7;
       if (used + aligned > scratchLength) {
         this.#nextRecord = cursor; // the next batch starts here
@@ -138,7 +153,7 @@ export class BroadcastReader {
       this.#batchCursors[records] = cursor;
       this.#batchOffsets[records] = used;
       this.#batchLengths[records] = length;
-      this.#batchTypes[records] = this.#msgTypeId;
+      this.#batchTypes[records] = msgTypeId;
       records++;
       used += aligned;
     }

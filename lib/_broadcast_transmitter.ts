@@ -13,6 +13,7 @@
 import * as layout from "./_broadcast_layout.ts";
 import { CounterWriter, loadCounter } from "./_broadcast_counters.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
+import { producerFlushPeriod } from "./_ring_counters.ts";
 
 /** The transmitter's counters in the counters file (allocated by libzigbolt with the role). */
 export interface TransmitterCounters {
@@ -31,6 +32,9 @@ export class BroadcastWriter {
   readonly #intentFloor: number;
   #tail: number;
   readonly #counters: TransmitterCounters | undefined;
+  /** Transmitted since the counters were last brought up to date (every 256 messages). */
+  #unreportedMessages = 0;
+  #unreportedBytes = 0;
   /** Why the last transmit failed with CorruptChannel. */
   corruption = "";
 
@@ -55,7 +59,9 @@ export class BroadcastWriter {
   transmit(msgTypeId: number, data: Uint8Array): boolean {
     const words = this.#words;
     let tail = this.#tail;
-    if ((Atomics.load(words, layout.tailWord) >>> 0) !== (tail >>> 0)) {
+    // A plain read: only this transmitter stores the tail, so this catches another writer
+    // (an Atomics.load costs ~8 ns in Deno; a stale value would only delay the catch).
+    if ((words[layout.tailWord] >>> 0) !== (tail >>> 0)) {
       this.corruption = "the tail was changed by another process (a second transmitter?)";
       return false;
     }
@@ -82,12 +88,22 @@ export class BroadcastWriter {
     this.#latest.storePlain(tail);
     this.#tailCounter.store(tail + aligned);
     this.#tail = tail + aligned;
-    const counters = this.#counters;
-    if (counters !== undefined) {
-      counters.messages.add(1);
-      counters.bytes.add(length);
-    }
+    // Counters every 256 messages, as the ring producers do: two counter stores per message
+    // cost 5-10 ns, a sixth of a transmit.
+    this.#unreportedBytes += length;
+    if (++this.#unreportedMessages === producerFlushPeriod) this.flushCounters();
     return true;
+  }
+
+  /** Brings the transmitted-messages and -bytes counters up to date. */
+  flushCounters(): void {
+    const counters = this.#counters;
+    if (counters !== undefined && this.#unreportedMessages !== 0) {
+      counters.messages.add(this.#unreportedMessages);
+      counters.bytes.add(this.#unreportedBytes);
+    }
+    this.#unreportedMessages = 0;
+    this.#unreportedBytes = 0;
   }
 
   #signal(intent: number): void {

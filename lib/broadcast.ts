@@ -189,14 +189,17 @@ export class BroadcastTransmitter implements Disposable {
   /**
    * The id, in the process's counters file, of this transmitter's counter of `type`
    * (`CounterType.BroadcastTransmittedMessages` or `...Bytes`), or undefined without counters.
+   * The counters are brought up to date every 256 messages, on this call and on close.
    */
   counterId(type: number): number | undefined {
+    if (!this.#closed) this.#writer.flushCounters();
     return this.#endpoint.counterId(type, this.#closed);
   }
 
   /** Gives back the transmitter role, unmaps, unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
+    this.#writer.flushCounters();
     this.#closed = true;
     transmitterBackstop.unregister(this);
     this.#endpoint.adapter.symbols.zigbolt_broadcast_transmitter_close(this.#endpoint.handle);
