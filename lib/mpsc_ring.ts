@@ -369,9 +369,16 @@ export class MpscRingBuffer implements Disposable {
     if (!layout.distanceValid(this.capacity, head, tail)) {
       throw corruptError(this.name, `tail ${tail} for head ${head}`);
     }
-    const now = performance.now();
     if (this.#stuckPosition !== head) {
+      // A claim in progress at a new position: note it, and time it only if it is still
+      // there at the next look. Usually it is committed by then, and the clock (whose
+      // result Deno allocates) is not read at all.
       this.#stuckPosition = head;
+      this.#stuckSinceMs = -1;
+      return;
+    }
+    const now = performance.now();
+    if (this.#stuckSinceMs < 0) {
       this.#stuckSinceMs = now;
       return;
     }
