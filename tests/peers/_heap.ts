@@ -20,18 +20,19 @@ export function heapBytes(): number {
 
 /**
  * Heap counter samples a benchmark loop takes as it goes, to report allocation per message
- * over the second half of its run, after the JIT has settled. Reading the counter allocates
- * (Deno's getHeapStatistics ~100 KB a call), so each sample is two readings back to back,
- * whose difference is what one reading allocates, and that is subtracted for every reading
- * inside the window. Samples are taken when the message count passes a power of two, so
- * there are few of them (log2 of the count).
+ * in its steady state: between the last two samples, taken when the message count passed
+ * the last two powers of two (so from a quarter to half of the run at the least, from half
+ * to all of it at the most). The window ends before the run's end: the end-of-stream code
+ * is a path the JIT first takes there. Reading the counter allocates (Deno's
+ * getHeapStatistics ~100-300 KB a call, as its counter moves), so each sample is two
+ * readings back to back, and what one reading allocates is subtracted.
  *
  * The loop calls `sample` from its first message on, so the branch that takes a sample is
  * one the JIT has seen taken. A branch that runs once, such as "note the heap at message N",
  * is a path the JIT never saw: taking it deoptimizes the loop, and the recompile allocates
  * hundreds of KB inside the window. Library paths first taken late in a run (the ring's
- * first wrap, the first full ring) do the same; starting the window halfway leaves most of
- * them out.
+ * first wrap, the first full ring) do the same; a window that starts a quarter or more into
+ * the run leaves most of them out.
  */
 export class HeapSamples {
   /** Sample i, taken when the message count passed 2^i: two readings and the count. */
@@ -46,24 +47,18 @@ export class HeapSamples {
     if (messages >= this.#next) this.#take(messages);
   }
 
-  /**
-   * Heap growth per message from the last sample at or before half of `messages` to now,
-   * the run's end; undefined if the run had no such sample.
-   */
-  perMessageToEnd(messages: number): number | undefined {
-    const end = heapBytes();
-    const readingCost = heapBytes() - end;
-    let start = -1;
-    for (let i = 0; i < this.#count; i++) if (this.#messages[i] <= messages / 2) start = i;
-    if (start < 0 || this.#messages[start] === messages) return undefined;
-    let costs = readingCost;
-    for (let i = 0; i < this.#count; i++) costs += this.#second[i] - this.#first[i];
+  /** Heap growth per message between the last two samples; undefined before two. */
+  perMessage(): number | undefined {
+    const last = this.#count - 1;
+    if (last < 1) return undefined;
+    let costs = 0;
+    for (let i = 0; i <= last; i++) costs += this.#second[i] - this.#first[i];
     // Bun's heapUsed is no allocation counter: a reading "costs" nothing it would show.
-    const meanCost = deno ? costs / (this.#count + 1) : 0;
-    // From the start's second reading to `end`: the tail of that reading, both readings of
-    // each later sample, and the head of `end`'s: one reading's cost, and two per sample.
-    const readings = 1 + 2 * (this.#count - 1 - start);
-    return (end - this.#second[start] - readings * meanCost) / (messages - this.#messages[start]);
+    const readingCost = deno ? costs / (last + 1) : 0;
+    // From the earlier sample's second reading to the later one's first: the tail of one
+    // reading and the head of another, one reading's cost in all.
+    const growth = this.#first[last] - this.#second[last - 1] - readingCost;
+    return growth / (this.#messages[last] - this.#messages[last - 1]);
   }
 
   #take(messages: number): void {

@@ -342,7 +342,7 @@ function benchLogWrite(options: Options): void {
     messages,
     seconds,
     backPressure,
-    heapBytesPerMessage: heap.perMessageToEnd(messages),
+    heapBytesPerMessage: heap.perMessage(),
   });
 }
 
@@ -382,7 +382,7 @@ function benchLogRead(options: Options): void {
     }
   };
   while (!span.done) log.pollFragments(onFragment, 256);
-  const heapBytesPerMessage = span.heap.perMessageToEnd(messages);
+  const heapBytesPerMessage = span.heap.perMessage();
   print({
     mode: "bench-log-read",
     runtime: detectRuntime(),
@@ -406,7 +406,7 @@ async function benchTransmit(options: Options): Promise<void> {
   const { result: messages, seconds } = measured(() =>
     transmitBurst(transmitter, message, view, benchType.data, options.seconds, heap)
   );
-  const heapBytesPerMessage = heap.perMessageToEnd(messages);
+  const heapBytesPerMessage = heap.perMessage();
   view.setFloat64(0, messages, true);
   transmitter.transmit(benchType.end, message);
   sleepMs(500); // lapped receivers find the end record as the latest
@@ -459,7 +459,7 @@ function benchReceive(options: Options): void {
   };
   const idle = options.yieldWhenIdle ? IdleStrategy.yielding() : IdleStrategy.busySpin();
   while (!span.done) idle.idle(receiver.receive(onFragment, 256));
-  const heapBytesPerMessage = span.heap.perMessageToEnd(messages);
+  const heapBytesPerMessage = span.heap.perMessage();
   print({
     mode: "bench-bcast-receive",
     runtime: detectRuntime(),

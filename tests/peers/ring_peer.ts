@@ -189,7 +189,7 @@ async function benchProduce(): Promise<void> {
     }
   }
   const t1 = monotonicNs();
-  const heapBytesPerMessage = heap.perMessageToEnd(messages);
+  const heapBytesPerMessage = heap.perMessage();
   view.setFloat64(0, messages, true);
   writeSpinning(ring, message, typeEnd);
   result({
@@ -231,7 +231,7 @@ async function benchConsume(): Promise<void> {
       heap.sample(messages);
     }
   }
-  const heapBytesPerMessage = heap.perMessageToEnd(messages);
+  const heapBytesPerMessage = heap.perMessage();
   if (announced !== messages) fail(`received ${messages} of ${announced} messages`);
   const seconds = (times[1] - times[0]) / 1e9;
   result({
@@ -278,7 +278,7 @@ async function ping(): Promise<void> {
   pongRing.readFragments(() => {}, 0);
   const heap = new HeapSamples();
   roundTrips(pingRing, pongRing, message, samples, heap);
-  const heapBytesPerMessage = heap.perMessageToEnd(warmup + count);
+  const heapBytesPerMessage = heap.perMessage();
   writeSpinning(pingRing, message, typeEnd);
   const timed = samples.subarray(warmup).sort();
   const p50 = timed[Math.floor((count - 1) / 2)];
