@@ -9,7 +9,7 @@
  */
 import fs from "node:fs";
 import { pinningAvailable } from "./_cpus.ts";
-import type { PlacementWatch } from "./_placement.ts";
+import { describe, type PlacementWatch, type Probe } from "./_placement.ts";
 
 /** Share of all CPUs busy (0..1) that still counts as quiet: the kernel, a shell. */
 export const quietBusyMax = 0.1;
@@ -77,8 +77,8 @@ export interface Undisturbed<T> {
   attempts: number;
   /** The peers' CPU shares in the attempt kept (bench/_cpu_meter.ts). */
   cpuShares: number[];
-  /** Placement probe p50 before and after the attempt kept, ns (bench/_placement.ts). */
-  probeNs: (number | undefined)[];
+  /** Placement probes before and after the attempt kept (bench/_placement.ts). */
+  probes: (Probe | undefined)[];
   /** A peer lost CPU time to another process in the attempt kept. */
   preempted: boolean;
   /** Even the last attempt was preempted or ran off the usual placement. */
@@ -109,12 +109,13 @@ export async function measureUndisturbed<T>(
     const off = placement.isOff(before) || placement.isOff(after);
     const disturbed = preempted || off;
     if (!disturbed || attempt === attemptsMax) {
-      return { result, attempts: attempt, cpuShares, probeNs: [before, after], preempted, disturbed };
+      return { result, attempts: attempt, cpuShares, probes: [before, after], preempted, disturbed };
     }
+    const probe = after === undefined ? "none" : describe(after);
     log(
       preempted
         ? `a peer got only ${Math.min(...cpuShares)} of its CPU (another process ran): measuring again`
-        : `the vCPU placement changed during the measurement (probe ${after} ns): measuring again`,
+        : `the vCPU placement changed during the measurement (probe ${probe}): measuring again`,
     );
   }
 }

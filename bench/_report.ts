@@ -50,7 +50,8 @@ export function machineReport(machine: MachineInfo, placement: PlacementWatch): 
     `CPU busy with other work at the start: ${Math.round(machine.busyBeforeRun * 100)}% of all CPUs. ` +
     "Each measurement waits for a quiet machine; pairs that lost CPU time to another process are re-run.",
     placement.probes === 0 ? "No placement probes (processes not pinned)." : [
-      `vCPU placement probe (Zig-Zig round trip p50, before and after each pair): usual ${placement.usualNs} ns;`,
+      "vCPU placement probe (Zig-Zig round trip p50 and a 100 ms Zig SPSC stream, before and after each pair): " +
+      `usual ${placement.describeUsual()};`,
       `${placement.offProbes} of ${placement.probes} probes were off it (by more than ${offFactor}x either way), ` +
       "and the driver waited or measured again.",
     ].join("\n"),

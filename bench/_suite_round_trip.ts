@@ -16,11 +16,12 @@ import type { PingResult, PongResult } from "./_ping_pong.ts";
 import { measureUndisturbed, medianRun, repeatInterleaved, type SuiteContext } from "./_quiet.ts";
 import { ipcPeerCommand, type Runtime, runtimeLabel } from "./_runtimes.ts";
 import { runTogether } from "./_spawn.ts";
+import type { Probe } from "./_placement.ts";
 
 export interface RoundTripRun {
   result: PingResult;
-  /** Placement probe p50 before and after, ns (bench/_placement.ts). */
-  probeNs: (number | undefined)[];
+  /** Placement probes before and after (bench/_placement.ts). */
+  probes: (Probe | undefined)[];
   /** Attempts made; whether a peer lost CPU time; whether preempted or off placement. */
   attempts: number;
   preempted: boolean;

@@ -22,6 +22,7 @@ import {
   type Undisturbed,
 } from "./_quiet.ts";
 import { runTogether } from "./_spawn.ts";
+import type { Probe } from "./_placement.ts";
 
 export interface ThroughputRun {
   /** At the subscriber, first data message to the end message. */
@@ -33,8 +34,8 @@ export interface ThroughputRun {
   backPressureSpins: number;
   /** Publisher's and subscriber's CPU shares; attempts; and whether still disturbed. */
   cpuShares: number[];
-  /** Placement probe p50 before and after, ns (bench/_placement.ts). */
-  probeNs: (number | undefined)[];
+  /** Placement probes before and after (bench/_placement.ts). */
+  probes: (Probe | undefined)[];
   attempts: number;
   preempted: boolean;
   disturbed: boolean;
@@ -152,7 +153,7 @@ function throughputRun(
     seconds: sub.seconds,
     backPressureSpins: pub.backPressureSpins,
     cpuShares: measured.cpuShares,
-    probeNs: measured.probeNs,
+    probes: measured.probes,
     attempts: measured.attempts,
     preempted: measured.preempted,
     disturbed: measured.disturbed,

@@ -15,6 +15,7 @@ import type { LatencySummary } from "./_stats.ts";
 import { runtimeLabel, unixSocketPeerCommand } from "./_runtimes.ts";
 import { measureUndisturbed, type SuiteContext } from "./_quiet.ts";
 import { runTogether } from "./_spawn.ts";
+import type { Probe } from "./_placement.ts";
 
 export type Placement = "one CPU each" | "both on one CPU" | "unpinned";
 
@@ -23,8 +24,8 @@ export interface UnixSocketRow {
   runtime: "bun" | "deno";
   placement: Placement;
   result?: { size: number; warmup: number; count: number; rttNs: LatencySummary };
-  /** Placement probe p50 before and after, ns (bench/_placement.ts). */
-  probeNs?: (number | undefined)[];
+  /** Placement probes before and after (bench/_placement.ts). */
+  probes?: (Probe | undefined)[];
   attempts?: number;
   preempted?: boolean;
   disturbed?: boolean;
@@ -50,8 +51,8 @@ export async function runUnixSockets(
           () => [],
           context,
         );
-        const { result, probeNs, attempts, preempted, disturbed } = measured;
-        rows.push({ pair, runtime, placement, result, probeNs, attempts, preempted, disturbed });
+        const { result, probes, attempts, preempted, disturbed } = measured;
+        rows.push({ pair, runtime, placement, result, probes, attempts, preempted, disturbed });
       } catch (error) {
         rows.push({ pair, runtime, placement, error: (error as Error).message });
       }

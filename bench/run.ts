@@ -22,7 +22,7 @@ import { runTermSensitivity, runThroughput, summarizeThroughput } from "./_suite
 import { runUnixSockets } from "./_suite_unix_socket.ts";
 import { writeJson, writeTables } from "./_results.ts";
 import { checkTargets } from "./_targets.ts";
-import { PlacementWatch } from "./_placement.ts";
+import { PlacementWatch, type Probe } from "./_placement.ts";
 import type { SuiteContext } from "./_quiet.ts";
 
 /** Probes before the first measurement, so the usual placement is known early. */
@@ -92,6 +92,7 @@ async function main(): Promise<number> {
   const results = { costs, roundTrips, unixSockets, throughput, termSensitivity, coldStart };
   const placementSummary = {
     usualNs: placement.usualNs,
+    usualStreamRate: placement.usualStreamRate,
     probes: placement.probes,
     offProbes: placement.offProbes,
   };
@@ -108,11 +109,11 @@ async function main(): Promise<number> {
 /** A run is disturbed if a peer was preempted or a probe was off the run's usual placement. */
 function judgeRuns(
   placement: PlacementWatch,
-  runs: { probeNs?: (number | undefined)[]; preempted?: boolean; disturbed?: boolean }[],
+  runs: { probes?: (Probe | undefined)[]; preempted?: boolean; disturbed?: boolean }[],
 ): void {
   for (const run of runs) {
-    if (run.probeNs === undefined) continue; // failed before measuring
-    run.disturbed = (run.preempted ?? false) || run.probeNs.some((probeNs) => placement.isOff(probeNs));
+    if (run.probes === undefined) continue; // failed before measuring
+    run.disturbed = (run.preempted ?? false) || run.probes.some((probe) => placement.isOff(probe));
   }
 }
 
