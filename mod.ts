@@ -25,6 +25,7 @@ export {
   pollLimitDefault,
 } from "./lib/ipc_channel.ts";
 export { Fragment } from "./lib/fragment.ts";
+export type { SegmentOptions } from "./lib/_structure_common.ts";
 export { Transport, type TransportOptions } from "./lib/transport.ts";
 export { Status, type StatusName, statusName } from "./lib/status.ts";
 export * from "./lib/errors.ts";

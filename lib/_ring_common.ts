@@ -15,25 +15,15 @@ import {
   MessageTooLargeError,
 } from "./errors.ts";
 import type { Fragment } from "./fragment.ts";
-import { flagsOf as structureFlagsOf } from "./_structure_common.ts";
+import { flagsOf as structureFlagsOf, type SegmentOptions } from "./_structure_common.ts";
 
 /** Options of `SpscRingBuffer.create`/`open` and `MpscRingBuffer.create`/`open`. */
-export interface RingOptions {
-  /** "/" followed by 1..254 bytes without "/"; e.g. "/orders". */
-  name: string;
+export interface RingOptions extends SegmentOptions {
   /**
    * Create only: bytes of record data, a power of two in [1024, 1 GiB]; default 64 KiB.
    * A message carries at most capacity / 8 - 8 payload bytes.
    */
   capacity?: number;
-  /** Fault every page in up front so the hot path takes no page faults. Default true. */
-  preFault?: boolean;
-  /** Ask for transparent huge pages (best effort). Default false. */
-  hugepages?: boolean;
-  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
-  mlock?: boolean;
-  /** Create only: replace a ring of that name even if a live process uses it. */
-  replace?: boolean;
 }
 
 /** Called with each message's payload (a view into shared memory, valid during the call). */

@@ -12,16 +12,25 @@ import { OrderedCounter } from "./_ordered_counters.ts";
 /** The flag bits of every `zigbolt_<x>_create_ex`/`_open_ex` (common.zig flag_*). */
 export const structureFlags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
 
-/** The option fields that become `structureFlags`. */
-export interface StructureFlagOptions {
+/**
+ * How a named structure's segment is mapped: the options every create/open shares (they
+ * become `structureFlags`).
+ */
+export interface SegmentOptions {
+  /** "/" followed by 1..254 bytes without "/"; e.g. "/orders". */
+  name: string;
+  /** Fault every page in up front so the hot path takes no page faults. Default true. */
   preFault?: boolean;
+  /** Ask for transparent huge pages (best effort). Default false. */
   hugepages?: boolean;
+  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
   mlock?: boolean;
+  /** Create only: replace a structure of that name even if a live process uses it. */
   replace?: boolean;
 }
 
 /** The flags word of `options`: preFault defaults to true, the others to false. */
-export function flagsOf(options: StructureFlagOptions): number {
+export function flagsOf(options: Omit<SegmentOptions, "name">): number {
   let flags = 0;
   if (options.preFault ?? true) flags |= structureFlags.preFault;
   if (options.hugepages) flags |= structureFlags.hugepages;

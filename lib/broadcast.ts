@@ -24,6 +24,7 @@ import {
   flagsOf,
   orderedCounters,
   peerStates,
+  type SegmentOptions,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -38,19 +39,9 @@ import { Status } from "./status.ts";
 export type { BroadcastHandler };
 
 /** Options of `BroadcastTransmitter.create`, `BroadcastTransmitter.open` and `BroadcastReceiver.open`. */
-export interface BroadcastOptions {
-  /** "/" followed by 1..254 bytes without "/"; e.g. "/prices". */
-  name: string;
+export interface BroadcastOptions extends SegmentOptions {
   /** Create only: bytes of records, a power of two in [1024, 1 GiB]. Default 1 MiB. Messages up to capacity / 8. */
   capacity?: number;
-  /** Fault every page in up front so the hot path takes no page faults. Default true. */
-  preFault?: boolean;
-  /** Ask for transparent huge pages (best effort). Default false. */
-  hugepages?: boolean;
-  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
-  mlock?: boolean;
-  /** Create only: replace a buffer of that name even if a live process uses it. */
-  replace?: boolean;
 }
 
 /** Messages a receive delivers when no limit is given. */

@@ -20,7 +20,14 @@ import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { checkedName, cString } from "./_names.ts";
-import { checkedHandle, checkedResult, closeBackstop, flagsOf, peerStates } from "./_structure_common.ts";
+import {
+  checkedHandle,
+  checkedResult,
+  closeBackstop,
+  flagsOf,
+  peerStates,
+  type SegmentOptions,
+} from "./_structure_common.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
@@ -41,22 +48,12 @@ export type PeerRole = "publisher" | "subscriber";
 export type PeerState = "none" | "alive" | "dead" | "closed";
 
 /** Options of `IpcChannel.create` and `IpcChannel.open`. */
-export interface IpcChannelOptions {
-  /** "/" followed by 1..254 bytes without "/"; e.g. "/market-data". */
-  name: string;
+export interface IpcChannelOptions extends SegmentOptions {
   /**
    * Bytes per term, a power of two in [4096, 1 GiB]. Create: default 1 MiB.
    * Open: omit to accept the creator's; if given, it must match (TermLengthMismatch).
    */
   termLength?: number;
-  /** Fault every page in up front so the hot path takes no page faults. Default true. */
-  preFault?: boolean;
-  /** Ask for transparent huge pages (best effort). Default false. */
-  hugepages?: boolean;
-  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
-  mlock?: boolean;
-  /** Create only: replace a channel of that name even if a live process uses it. */
-  replace?: boolean;
 }
 
 /** Options of `IpcChannel.openWhenReady`. */

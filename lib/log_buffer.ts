@@ -29,6 +29,7 @@ import {
   flagsOf,
   orderedCounters,
   peerStates,
+  type SegmentOptions,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -47,19 +48,9 @@ export type { LogFragmentHandler, LogMessageHandler };
 export type LogRole = "writer" | "consumer";
 
 /** Options of `LogBuffer.create` and `LogBuffer.open`. */
-export interface LogBufferOptions {
-  /** "/" followed by 1..254 bytes without "/"; e.g. "/orders-log". */
-  name: string;
+export interface LogBufferOptions extends SegmentOptions {
   /** Create only: bytes per term, a power of two in [4096, 512 MiB]. Default 1 MiB. */
   termLength?: number;
-  /** Fault every page in up front so the hot path takes no page faults. Default true. */
-  preFault?: boolean;
-  /** Ask for transparent huge pages (best effort). Default false. */
-  hugepages?: boolean;
-  /** Lock the segment in RAM (best effort: bounded by `ulimit -l`). Default false. */
-  mlock?: boolean;
-  /** Create only: replace a log buffer of that name even if a live process uses it. */
-  replace?: boolean;
 }
 
 /** Messages a poll delivers when no limit is given. */
