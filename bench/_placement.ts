@@ -17,6 +17,7 @@ import { onCpu, pinningAvailable } from "./_cpus.ts";
 import type { PingResult } from "./_ping_pong.ts";
 import { ipcPeerCommand, root } from "./_runtimes.ts";
 import { runTogether } from "./_spawn.ts";
+import { median } from "./_stats.ts";
 
 /** One probe of the placement. */
 export interface Probe {
@@ -42,12 +43,12 @@ export class PlacementWatch {
 
   /** The median round-trip probe so far, ns: the usual placement. */
   get usualNs(): number {
-    return medianOf(this.#probes.map((probe) => probe.rttNs));
+    return median(this.#probes.map((probe) => probe.rttNs));
   }
 
   /** The median stream-rate probe so far, messages/s. */
   get usualStreamRate(): number {
-    return medianOf(this.#probes.map((probe) => probe.streamRate));
+    return median(this.#probes.map((probe) => probe.streamRate));
   }
 
   get probes(): number {
@@ -101,11 +102,6 @@ export function describe(probe: Probe): string {
 
 function outside(value: number, usual: number): boolean {
   return value > usual * offFactor || value < usual / offFactor;
-}
-
-function medianOf(values: number[]): number {
-  const sorted = values.sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
 }
 
 async function streamRateOnce(): Promise<number> {

@@ -35,3 +35,9 @@ function percentile(sorted: Float64Array, fraction: number): number {
   const rank = Math.ceil(fraction * sorted.length);
   return sorted[Math.max(rank, 1) - 1];
 }
+
+/** The median of `values` (the lower one for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+}

@@ -33,9 +33,3 @@ export function keptResults<T>(runs: CellRun<T>[]): T[] {
 export function disturbedCount(runs: CellRun<unknown>[]): number {
   return runs.filter((run) => run.disturbed).length;
 }
-
-/** The median of `values` (the lower one for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}

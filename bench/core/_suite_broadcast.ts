@@ -22,7 +22,8 @@ import { onCpu } from "../_cpus.ts";
 import type { Runtime } from "../_runtimes.ts";
 import type { CoreRow, CoreSuite } from "./_rows.ts";
 import { logbcastCommand } from "./_logbcast_peers.ts";
-import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell } from "./_clean_runs.ts";
+import { median } from "../_stats.ts";
 
 const messageBytes = 64;
 const capacity = 1 << 20;

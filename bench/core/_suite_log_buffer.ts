@@ -16,7 +16,8 @@ import { runTogether } from "../_spawn.ts";
 import type { Runtime } from "../_runtimes.ts";
 import type { CoreRow, CoreSuite } from "./_rows.ts";
 import { logbcastCommand } from "./_logbcast_peers.ts";
-import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell } from "./_clean_runs.ts";
+import { median } from "../_stats.ts";
 
 const messageBytes = 64;
 const termLength = 1 << 20;

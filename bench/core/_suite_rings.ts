@@ -16,7 +16,8 @@ import { onCpu } from "../_cpus.ts";
 import { root, tools } from "../_runtimes.ts";
 import { runTogether } from "../_spawn.ts";
 import type { CoreRow, CoreRuntime, CoreSuite, CoreSuiteContext } from "./_rows.ts";
-import { type CellRun, disturbedCount, keptResults, measureCell, median } from "./_clean_runs.ts";
+import { type CellRun, disturbedCount, keptResults, measureCell } from "./_clean_runs.ts";
+import { median } from "../_stats.ts";
 
 const messageBytes = 32;
 /// Throughput rings: 4 MiB, so producer and consumer rarely share cache lines (64 KiB rings
