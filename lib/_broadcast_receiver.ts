@@ -120,18 +120,14 @@ export class BroadcastReader {
         }
         if (this.#nextRecord === tail) break;
       }
-      // The common case inline: a plausible data record at the cursor (as #find judges it).
+      // The common case without #find: a plausible data record at the cursor.
       let cursor = this.#nextRecord;
       const offset = (cursor >>> 0) & this.#mask;
       const recordLength = words[(layout.metadataLength + offset) >> 2];
       let length = recordLength - layout.recordHeaderLength;
       let msgTypeId = words[((layout.metadataLength + offset) >> 2) + 1];
-      if (
-        length >= 0 && recordLength <= this.#capacity - offset && msgTypeId >= 0 &&
-        length <= this.#messageLengthMax
-      ) {
-        this.#nextRecord = cursor +
-          ((recordLength + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1));
+      if (plausibleRecord(recordLength, msgTypeId, this.#capacity - offset, this.#messageLengthMax)) {
+        this.#nextRecord = cursor + layout.alignedRecordLength(length);
       } else {
         const lapsBefore = this.lappedCount;
         cursor = this.#find(tail);
@@ -198,9 +194,8 @@ export class BroadcastReader {
       const header = (layout.metadataLength + offset) >> 2;
       const length = words[header];
       const msgTypeId = words[header + 1];
-      const fits = length >= layout.recordHeaderLength && length <= capacity - offset;
-      if (fits && msgTypeId >= 0 && length - layout.recordHeaderLength <= this.#messageLengthMax) {
-        this.#nextRecord = cursor + ((length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1));
+      if (plausibleRecord(length, msgTypeId, capacity - offset, this.#messageLengthMax)) {
+        this.#nextRecord = cursor + layout.alignedRecordLength(length - layout.recordHeaderLength);
         this.#length = length - layout.recordHeaderLength;
         this.#msgTypeId = msgTypeId;
         return cursor;
@@ -222,6 +217,7 @@ export class BroadcastReader {
       }
       // Not overwritten, below the tail: the header is what the transmitter wrote.
       const aligned = (length + layout.recordAlignment - 1) & ~(layout.recordAlignment - 1);
+      const fits = length >= layout.recordHeaderLength && length <= capacity - offset;
       if (!fits || msgTypeId !== layout.paddingMsgTypeId || offset + aligned !== capacity) {
         throw new BroadcastCorruption(`record of ${length} bytes, type ${msgTypeId}, at offset ${offset}`);
       }
@@ -257,4 +253,18 @@ export class BroadcastReader {
     }
     return tail;
   }
+}
+
+/**
+ * Whether a record header, `toEnd` bytes before the end of the records, reads as a data
+ * record. Its copy is validated against the tail intent afterwards, which covers the header.
+ */
+function plausibleRecord(
+  recordLength: number,
+  msgTypeId: number,
+  toEnd: number,
+  messageLengthMax: number,
+): boolean {
+  return recordLength >= layout.recordHeaderLength && recordLength <= toEnd && msgTypeId >= 0 &&
+    recordLength - layout.recordHeaderLength <= messageLengthMax;
 }
