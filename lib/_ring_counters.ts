@@ -1,6 +1,7 @@
 /**
- * The ring counters JavaScript updates (native/src/ring/ring_counters.zig allocates them in
- * the process's counters file when a role is taken, and frees them on close).
+ * The ring counters a JavaScript consumer updates (native/src/ring/ring_counters.zig
+ * allocates them in the process's counters file when a role is taken, and frees them on
+ * close; producers write through libzigbolt, which updates theirs).
  * @module
  */
 import { type Counter, CountersFile } from "./counters.ts";
@@ -26,9 +27,6 @@ export const RingCounterType = {
   MpscConsumerPosition: 26,
 } as const;
 
-/** Writes a producer makes before its counters are brought up to date (and on full, close). */
-export const producerFlushPeriod = 256;
-
 /** The counters of `types`, or undefined when any is missing (counters off or full). */
 export function ringCounters(
   idOf: (type: number) => number,
@@ -38,42 +36,4 @@ export function ringCounters(
   if (ids.some((id) => id < 0)) return undefined;
   const file = CountersFile.processDefault();
   return ids.map((id) => file.counter(id));
-}
-
-/**
- * A ring producer's counters (messages, bytes, full events and, SPSC only, position),
- * brought up to date every `producerFlushPeriod` writes, on full and on demand, so that a
- * write only adds to two plain fields.
- */
-export class ProducerCounterBatch {
-  /** The counters, once the producer role is taken and if the process has them. */
-  counters: Counter[] | undefined;
-  /** Bytes of ring written in total (SPSC position), reported on flush if counted. */
-  position = 0;
-  #messages = 0;
-  #bytes = 0;
-
-  /** One message of `length` payload bytes was written. */
-  wrote(length: number): void {
-    this.#bytes += length;
-    if (++this.#messages === producerFlushPeriod) this.flush();
-  }
-
-  /** Adds what was written since the last flush to the counters. */
-  flush(): void {
-    const counters = this.counters;
-    if (counters !== undefined && this.#messages !== 0) {
-      counters[0].addOrdered(this.#messages);
-      counters[1].addOrdered(this.#bytes);
-      if (counters.length > 3) counters[3].setOrdered(this.position);
-    }
-    this.#messages = 0;
-    this.#bytes = 0;
-  }
-
-  /** A write found the ring full. */
-  full(): void {
-    this.flush();
-    this.counters?.[2].incrementOrdered();
-  }
 }

@@ -1,6 +1,6 @@
 /**
  * Native symbols of broadcast buffers, in the format of _symbols.ts (which merges every part).
- * Transmitting and receiving run in JavaScript over the mapping; these are the cold paths.
+ * Transmitting is one call per message; receiving runs in JavaScript over the mapping.
  * @module
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
@@ -12,6 +12,8 @@ export const broadcastSymbols = {
   zigbolt_broadcast_transmitter_open_ex: { args: ["buffer", "u32"], returns: "handle" },
   // int32_t zigbolt_broadcast_transmitter_close(void* transmitter)
   zigbolt_broadcast_transmitter_close: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_transmit(void* transmitter, int32_t msg_type_id, const uint8_t* data, uint32_t len)
+  zigbolt_broadcast_transmit: { args: ["handle", "i32", "buffer", "u32"], returns: "i32" },
   // void* zigbolt_broadcast_receiver_open_ex(const char* name, uint32_t flags)
   zigbolt_broadcast_receiver_open_ex: { args: ["buffer", "u32"], returns: "handle" },
   // int32_t zigbolt_broadcast_receiver_close(void* receiver)

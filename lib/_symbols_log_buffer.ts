@@ -1,7 +1,7 @@
 /**
  * Native symbols of the log buffer, in the format of _symbols.ts (which merges every part).
- * The hot paths (claim, commit, append, poll) run in JavaScript over the mapping; these are
- * the cold ones.
+ * Writing (claim, commit, abort, append) is one call per step; polling runs in JavaScript
+ * over the mapping.
  * @module
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
@@ -13,6 +13,14 @@ export const logBufferSymbols = {
   zigbolt_log_buffer_open_ex: { args: ["buffer", "u32"], returns: "handle" },
   // int32_t zigbolt_log_buffer_close(void* log)
   zigbolt_log_buffer_close: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_log_buffer_claim(void* log, uint32_t length, int32_t msg_type_id)
+  zigbolt_log_buffer_claim: { args: ["handle", "u32", "i32"], returns: "i32" },
+  // int32_t zigbolt_log_buffer_commit(void* log, int32_t claim_offset)
+  zigbolt_log_buffer_commit: { args: ["handle", "i32"], returns: "i32" },
+  // int32_t zigbolt_log_buffer_abort(void* log, int32_t claim_offset)
+  zigbolt_log_buffer_abort: { args: ["handle", "i32"], returns: "i32" },
+  // int32_t zigbolt_log_buffer_append(void* log, const uint8_t* data, uint32_t len, int32_t msg_type_id)
+  zigbolt_log_buffer_append: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
   // int32_t zigbolt_log_buffer_take_role(void* log, uint32_t role)
   zigbolt_log_buffer_take_role: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_log_buffer_peer_state(void* log, uint32_t role)

@@ -36,6 +36,8 @@ export const ringSymbols = {
   zigbolt_mpsc_write: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
   // int32_t zigbolt_mpsc_claim_producer(void* ring)
   zigbolt_mpsc_claim_producer: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_mpsc_test_hang_after_claim(void* ring, uint32_t countdown)
+  zigbolt_mpsc_test_hang_after_claim: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_mpsc_claim_consumer(void* ring)
   zigbolt_mpsc_claim_consumer: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_mpsc_resolve_stuck(void* ring, uint32_t position)

@@ -3,8 +3,10 @@
  * Zig, C, Bun and Deno processes: one writer that claims, fills and commits frames in place,
  * and one consumer that reads them, each keeping its own position (docs/log-buffer.md).
  *
- * Creating and opening go through libzigbolt; claim, commit, append and poll run in
- * JavaScript over the mapping, with no FFI call and no allocation per message.
+ * Creating, opening and writing go through libzigbolt: a claim, a commit and an append are
+ * one FFI call each, which costs less than the same stores made from JavaScript. Polling
+ * runs in JavaScript over the mapping, with no FFI call per message. No allocation per
+ * message.
  * @module
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
@@ -16,7 +18,6 @@ import {
   type LogMessageHandler,
   LogReader,
 } from "./_log_reader.ts";
-import { claimBackPressure, claimCorrupt, LogWriter, type WriterCounters } from "./_log_writer.ts";
 import { CounterType } from "./counter_types.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
@@ -56,8 +57,6 @@ export interface LogBufferOptions extends SegmentOptions {
 /** Messages a poll delivers when no limit is given. */
 export const logPollLimitDefault = 256;
 
-/** Back-pressured claims between two checks of whether the consumer has died. */
-const livenessCheckPeriod = 8192;
 /** Polls stalled at an uncommitted frame between two checks of whether the writer has died. */
 const stallCheckPeriod = 1024;
 
@@ -136,9 +135,10 @@ export class LogBuffer implements Disposable {
   readonly #handle: NativePointer;
   readonly #buffer: ArrayBuffer;
   readonly #claim: LogClaim;
-  #writer: LogWriter | undefined;
+  #writing = false;
+  /** The outstanding claim's payload offset in the segment, or -1. */
+  #claimOffset = -1;
   #reader: LogReader | undefined;
-  #backPressureStreak = 0;
   #stallStreak = 0;
   #closed = false;
   #polling = false;
@@ -203,7 +203,7 @@ export class LogBuffer implements Disposable {
    */
   claim(length: number, msgTypeId: number): LogClaim | null {
     if (this.#closed) throw new HandleClosedError(`Cannot claim in log buffer "${this.name}": it is closed`);
-    const writer = this.#writer ?? this.#startWriting();
+    if (!this.#writing) this.#startWriting();
     if (!(length >= 0 && length <= layout.payloadLengthMax) || (length | 0) !== length) {
       throw this.#lengthError(length);
     }
@@ -213,14 +213,18 @@ export class LogBuffer implements Disposable {
         `Log buffer "${this.name}": msgTypeId ${msgTypeId} is not a 32-bit integer`,
       );
     }
-    if (writer.claimOutstanding) {
+    if (this.#claimOffset >= 0) {
       throw new InvalidArgumentError(
         `Log buffer "${this.name}": commit or abort the outstanding claim first`,
       );
     }
-    const offset = writer.claim(length, msgTypeId);
-    if (offset < 0) return this.#claimFailed(offset, writer);
-    this.#backPressureStreak = 0;
+    // libzigbolt's writer: back-pressure, and PeerDead now and then once the consumer died.
+    const offset = this.#adapter.symbols.zigbolt_log_buffer_claim(this.#handle, length, msgTypeId);
+    if (offset < 0) {
+      if (offset === Status.BackPressure) return null;
+      throw statusError(offset, `Cannot claim ${length} bytes in log buffer "${this.name}"`);
+    }
+    this.#claimOffset = offset;
     const claim = this.#claim;
     claim.offset = offset;
     claim.length = length;
@@ -233,25 +237,23 @@ export class LogBuffer implements Disposable {
    * or another status (MessageTooLarge, PeerDead, CorruptChannel, ...). No allocation.
    */
   tryAppend(data: Uint8Array, msgTypeId: number): number {
-    let claim: LogClaim | null;
-    try {
-      claim = this.claim(data.byteLength, msgTypeId);
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (typeof status === "number" && status < 0) return status;
-      throw error;
+    if (this.#closed) return Status.HandleClosed;
+    if (!(data instanceof Uint8Array) || (msgTypeId | 0) !== msgTypeId || this.#claimOffset >= 0) {
+      return Status.InvalidArgument;
     }
-    if (claim === null) return Status.BackPressure;
-    claim.bytes.set(data, claim.offset);
-    this.#finish(true);
-    return Status.Ok;
+    if (!this.#writing) {
+      const status = this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, layout.roleNumbers.writer);
+      if (status !== Status.Ok) return status;
+      this.#writing = true;
+    }
+    return this.#adapter.symbols.zigbolt_log_buffer_append(this.#handle, data, data.byteLength, msgTypeId);
   }
 
   /** Like `tryAppend`, throwing the typed error (BackPressureError included) instead. */
   append(data: Uint8Array, msgTypeId: number): void {
     const status = this.tryAppend(data, msgTypeId);
     if (status !== Status.Ok) {
-      throw statusError(status, `Cannot append ${data.byteLength} bytes to log buffer "${this.name}"`);
+      throw statusError(status, `Cannot append ${data?.byteLength} bytes to log buffer "${this.name}"`);
     }
   }
 
@@ -278,10 +280,6 @@ export class LogBuffer implements Disposable {
 
   /** Bytes the writer has claimed since the log buffer was created. */
   get writerPosition(): number {
-    if (this.#writer) {
-      this.#writer.flushCounters();
-      return this.#writer.position;
-    }
     return this.#nativePosition("writer");
   }
 
@@ -309,8 +307,8 @@ export class LogBuffer implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#writer?.claimOutstanding) this.#writer.abort();
-    this.#writer?.flushCounters();
+    // libzigbolt's close aborts an outstanding claim.
+    this.#claimOffset = -1;
     if (this.#reader) this.#reader.stopped = true;
     if (!this.#polling) this.#release();
   }
@@ -320,27 +318,16 @@ export class LogBuffer implements Disposable {
   }
 
   #finish(commit: boolean): void {
-    const writer = this.#writer;
-    if (this.#closed || writer === undefined || !writer.claimOutstanding) {
+    const offset = this.#claimOffset;
+    if (this.#closed || offset < 0) {
       throw new InvalidArgumentError(`Log buffer "${this.name}": no claim is outstanding`);
     }
-    if (commit) writer.commit();
-    else writer.abort();
-  }
-
-  #claimFailed(result: number, writer: LogWriter): null {
-    if (result === claimCorrupt) {
-      throw new CorruptChannelError(`Log buffer "${this.name}" is corrupt: ${writer.corruption}`);
-    }
-    if (result === claimBackPressure && ++this.#backPressureStreak % livenessCheckPeriod === 0) {
-      if (this.peerState("consumer") === "dead") {
-        throw statusError(
-          Status.PeerDead,
-          `Log buffer "${this.name}": its consumer (pid ${this.peerPid("consumer")})`,
-        );
-      }
-    }
-    return null;
+    this.#claimOffset = -1;
+    const symbols = this.#adapter.symbols;
+    const status = commit
+      ? symbols.zigbolt_log_buffer_commit(this.#handle, offset)
+      : symbols.zigbolt_log_buffer_abort(this.#handle, offset);
+    if (status !== Status.Ok) throw statusError(status, `Cannot finish the claim in log buffer "${this.name}"`);
   }
 
   #lengthError(length: number): Error {
@@ -384,18 +371,11 @@ export class LogBuffer implements Disposable {
     return count;
   }
 
-  #startWriting(): LogWriter {
+  #startWriting(): void {
     this.#ensureOpen("write to");
     const role = layout.roleNumbers.writer;
     this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "write to");
-    const [messages, bytes, backPressure, position] = this.#counters([
-      CounterType.LogWrittenMessages,
-      CounterType.LogWrittenBytes,
-      CounterType.LogBackPressureEvents,
-      CounterType.LogWriterPosition,
-    ]);
-    const counters: WriterCounters | undefined = messages && { messages, bytes, backPressure, position };
-    return this.#writer = new LogWriter(new Int32Array(this.#buffer), this.termLength, counters);
+    this.#writing = true;
   }
 
   #startReading(): LogReader {
@@ -426,7 +406,6 @@ export class LogBuffer implements Disposable {
    */
   counterId(type: number): number | undefined {
     this.#ensureOpen("read counters of");
-    this.#writer?.flushCounters();
     const id = this.#adapter.symbols.zigbolt_log_buffer_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -445,7 +424,6 @@ export class LogBuffer implements Disposable {
 
   #release(): void {
     this.#reader = undefined;
-    this.#writer = undefined;
     backstop.unregister(this);
     this.#adapter.symbols.zigbolt_log_buffer_close(this.#handle);
   }

@@ -1,8 +1,9 @@
 /**
  * SpscRingBuffer: one producer and one consumer exchanging framed messages through a named
  * shared-memory ring (zigbolt-ring-v2, docs/spsc-ring.md), interoperable with Zig and C
- * processes. Create and open go through libzigbolt; write and read run in JavaScript
- * straight over the mapping: no FFI call and no allocation per message.
+ * processes. Create, open and write go through libzigbolt (a write is one FFI call, which
+ * costs less than the same stores made from JavaScript); read runs in JavaScript straight
+ * over the mapping, with no FFI call per message. No allocation per message.
  * @module
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
@@ -22,13 +23,13 @@ import {
 import * as layout from "./_ring_layout.ts";
 import { checkedName, cString } from "./_names.ts";
 import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
-import { PayloadCopier } from "./_payload_copier.ts";
-import { native } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
-import { ProducerCounterBatch, ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { ringCounters, RingCounterType } from "./_ring_counters.ts";
+import { Status } from "./status.ts";
 
 export type { RingFragmentHandler, RingMessageHandler, RingOptions };
 
@@ -65,17 +66,12 @@ export class SpscRingBuffer implements Disposable {
   readonly #words: Int32Array;
   readonly #view: DataView;
   readonly #mask: number;
-  readonly #copier: PayloadCopier;
   readonly #fragment = new Fragment();
   #closed = false;
   #reading = false;
-  #producer = false;
-  #tail = 0;
-  #headCache = 0;
   #consumer = false;
   #head = 0;
-  /** Counters (messages, bytes, full events, position), brought up to date now and then. */
-  readonly #producerCounters = new ProducerCounterBatch();
+  /** The consumer's counters, brought up to date on each read (libzigbolt keeps the producer's). */
   #consumerCounters: Counter[] | undefined;
   #readTotal = 0;
 
@@ -99,7 +95,6 @@ export class SpscRingBuffer implements Disposable {
     this.#header = mapping.header;
     this.#bytes = mapping.bytes;
     this.#words = mapping.words;
-    this.#copier = new PayloadCopier(mapping.bytes, mapping.words);
     this.#view = mapping.view;
     this.#fragment.bytes = this.#bytes;
     this.#fragment.view = this.#view;
@@ -134,34 +129,10 @@ export class SpscRingBuffer implements Disposable {
   write(data: Uint8Array, msgTypeId: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
     const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
-    if (!this.#producer) this.#startProducing();
-    const capacity = this.capacity;
-    const recordLength = length + layout.recordHeaderLength;
-    const aligned = (recordLength + 7) & ~7;
-    const tail = this.#tail;
-    let offset = tail & this.#mask;
-    const toEnd = capacity - offset;
-    const padding = aligned > toEnd ? toEnd : 0;
-    const tailNext = (tail + padding + aligned) >>> 0;
-    if (((tailNext - this.#headCache) >>> 0) > capacity && !this.#reloadHead(tailNext)) {
-      this.#producerCounters.full();
-      return false;
-    }
-    const words = this.#words;
-    if (padding !== 0) {
-      words[(offset >> 2) + 1] = layout.typePadding;
-      words[offset >> 2] = padding;
-      offset = 0;
-    }
-    this.#copier.copy(data, length, offset + layout.recordHeaderLength);
-    words[(offset >> 2) + 1] = msgTypeId;
-    words[offset >> 2] = recordLength;
-    this.#tail = tailNext;
-    // Release (Atomics are seq-cst): the record above is visible to whoever loads this tail.
-    Atomics.store(this.#header, layout.tailWord, tailNext | 0);
-    this.#producerCounters.position += padding + aligned;
-    this.#producerCounters.wrote(length);
-    return true;
+    const status = this.#adapter.symbols.zigbolt_spsc_write(this.#handle, data, length, msgTypeId);
+    if (status === Status.Ok) return true;
+    if (status === Status.BackPressure) return false;
+    throw statusError(status, `Cannot write to ring "${this.name}"`);
   }
 
   /**
@@ -190,11 +161,10 @@ export class SpscRingBuffer implements Disposable {
   /**
    * The id, in the process's counters file, of this ring's counter of `type` (a
    * `RingCounterType.Spsc*`), or undefined (role not taken, counters off or full). Producer
-   * counters are brought up to date every 256 writes, on full and on close.
+   * counters count each write as it happens, consumer counters each read.
    */
   counterId(type: number): number | undefined {
     if (this.#closed) throw closedError(this.name, "read counters of");
-    this.#producerCounters.flush();
     const id = this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type);
     return id >= 0 ? id : undefined;
   }
@@ -202,7 +172,6 @@ export class SpscRingBuffer implements Disposable {
   /** Releases this handle's roles, unmaps the segment, and unlinks the name if we created it. */
   close(): void {
     if (this.#closed) return;
-    this.#producerCounters.flush();
     this.#closed = true;
     if (!this.#reading) this.#release();
   }
@@ -284,40 +253,6 @@ export class SpscRingBuffer implements Disposable {
     }
     if (corrupt !== "") throw corruptError(this.name, corrupt);
     return count;
-  }
-
-  /** The head moved: reload it. False when the ring is still too full for `tailNext`. */
-  #reloadHead(tailNext: number): boolean {
-    const header = this.#header;
-    if ((Atomics.load(header, layout.tailWord) >>> 0) !== this.#tail) {
-      throw corruptError(this.name, "the tail was changed by another process (a second producer?)");
-    }
-    const head = Atomics.load(header, layout.headWord) >>> 0;
-    if (!layout.distanceValid(this.capacity, head, this.#tail)) {
-      throw corruptError(this.name, `head ${head} is impossible for tail ${this.#tail}`);
-    }
-    this.#headCache = head;
-    return ((tailNext - head) >>> 0) <= this.capacity;
-  }
-
-  #startProducing(): void {
-    this.#checked(
-      this.#adapter.symbols.zigbolt_spsc_claim(this.#handle, layout.roleNumbers.producer),
-      "write to",
-    );
-    this.#producer = true;
-    this.#tail = Atomics.load(this.#header, layout.tailWord) >>> 0;
-    this.#headCache = Atomics.load(this.#header, layout.headWord) >>> 0;
-    this.#producerCounters.position = this.#tail;
-    this.#producerCounters.counters = ringCounters(
-      (type) => this.#adapter.symbols.zigbolt_spsc_counter_id(this.#handle, type),
-      [
-        RingCounterType.SpscWrittenMessages,
-        RingCounterType.SpscWrittenBytes,
-        RingCounterType.SpscFullEvents,
-        RingCounterType.SpscProducerPosition,
-      ],
-    );
   }
 
   #startConsuming(): void {

@@ -258,6 +258,9 @@ int32_t zigbolt_mpsc_read(void* ring,
 /* The producer slot (0..63) of this handle, taking a free one (TOO_MANY_HANDLES if none). */
 int32_t zigbolt_mpsc_claim_producer(void* ring);
 int32_t zigbolt_mpsc_claim_consumer(void* ring);
+/* Crash tests only: the next `countdown` writes complete; the one after claims its space,
+ * prints "claimed-and-hanging" and never returns (docs/mpsc-ring.md, Dead producers). */
+int32_t zigbolt_mpsc_test_hang_after_claim(void* ring, uint32_t countdown);
 /* For a consumer that reads in place: turns the dead producer's claim at `position` (the
  * consumer's head) into a lost or padding record; returns its length, 0 if there is none or
  * its producer is alive. */

@@ -114,6 +114,15 @@ pub export fn zigbolt_mpsc_resolve_stuck(ring: ?*anyopaque, position: u32) callc
     return @intCast(length);
 }
 
+/// Crash tests' hook: the next `countdown` writes of this handle complete, the one after
+/// claims its space, prints "claimed-and-hanging" and never returns (so a test can SIGKILL
+/// a producer, of any runtime, between claim and commit).
+pub export fn zigbolt_mpsc_test_hang_after_claim(ring: ?*anyopaque, countdown: u32) callconv(.c) i32 {
+    const object = handles.resolve(MpscRingBuffer, .mpsc_ring, ring) catch |err| return code(err);
+    object.hang_after_claim_countdown = countdown;
+    return 0;
+}
+
 pub export fn zigbolt_mpsc_consumer_state(ring: ?*anyopaque) callconv(.c) i32 {
     const object = handles.resolve(MpscRingBuffer, .mpsc_ring, ring) catch |err| return code(err);
     return @intFromEnum(object.consumerState());
