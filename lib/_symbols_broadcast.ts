@@ -1,6 +1,6 @@
 /**
  * Native symbols of broadcast buffers, in the format of _symbols.ts (which merges every part).
- * Transmitting is one call per message; receiving runs in JavaScript over the mapping.
+ * Transmitting is one call per message, receiving one call per batch of up to 64 messages.
  * @module
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
@@ -18,6 +18,12 @@ export const broadcastSymbols = {
   zigbolt_broadcast_receiver_open_ex: { args: ["buffer", "u32"], returns: "handle" },
   // int32_t zigbolt_broadcast_receiver_close(void* receiver)
   zigbolt_broadcast_receiver_close: { args: ["handle"], returns: "i32" },
+  // int32_t zigbolt_broadcast_receive_batch(void* receiver, uint8_t* out, uint32_t out_length, uint32_t records_max)
+  zigbolt_broadcast_receive_batch: { args: ["handle", "buffer", "u32", "u32"], returns: "i32" },
+  // int32_t zigbolt_broadcast_receiver_batch_length(void* receiver)
+  zigbolt_broadcast_receiver_batch_length: { args: ["handle"], returns: "i32" },
+  // double zigbolt_broadcast_receiver_lapped_count(void* receiver)
+  zigbolt_broadcast_receiver_lapped_count: { args: ["handle"], returns: "f64" },
   // int32_t zigbolt_broadcast_transmitter_state(void* handle)
   zigbolt_broadcast_transmitter_state: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_broadcast_capacity(void* handle)

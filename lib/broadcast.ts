@@ -11,10 +11,10 @@
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_broadcast_layout.ts";
-import { BroadcastCorruption, type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
+import { type BroadcastHandler, BroadcastReader } from "./_broadcast_receiver.ts";
 import { CounterType } from "./counter_types.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
-import { lastStatusError, native, statusError } from "./_native.ts";
+import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
@@ -52,13 +52,12 @@ const transmitterBackstop = closeBackstop((handle) =>
 );
 const receiverBackstop = closeBackstop((handle) => native().symbols.zigbolt_broadcast_receiver_close(handle));
 
-/** What both ends share: the handle, the mapping and the cold queries. */
+/** What both ends share: the handle and the cold queries. */
 class Endpoint {
   readonly name: string;
   readonly capacity: number;
   readonly adapter: RuntimeAdapter;
   readonly handle: NativePointer;
-  readonly buffer: ArrayBuffer;
 
   constructor(name: string, handle: NativePointer, close: () => void) {
     this.adapter = native();
@@ -66,14 +65,10 @@ class Endpoint {
     this.handle = handle;
     const symbols = this.adapter.symbols;
     this.capacity = symbols.zigbolt_broadcast_capacity(handle);
-    const segment = symbols.zigbolt_broadcast_segment(handle);
-    const length = symbols.zigbolt_broadcast_segment_length(handle);
-    if (this.adapter.isNull(segment) || length < 0 || this.capacity < 0) {
-      const error = lastStatusError(`Cannot map broadcast buffer "${name}"`);
+    if (this.capacity < 0) {
       close();
-      throw error;
+      throw statusError(this.capacity, `Cannot open broadcast buffer "${name}"`);
     }
-    this.buffer = this.adapter.view(segment, 0, length);
   }
 
   /** The counters libzigbolt allocated for this handle, which JavaScript updates; [] without. */
@@ -232,26 +227,23 @@ export class BroadcastReceiver implements Disposable {
   readonly #reader: BroadcastReader;
   #closed = false;
   #receiving = false;
+  /** The lapped count when we closed (the native count goes with the handle). */
+  #lappedAtClose = 0;
 
   private constructor(name: string, handle: NativePointer) {
     const close = () => native().symbols.zigbolt_broadcast_receiver_close(handle);
     this.#endpoint = new Endpoint(name, handle, close);
     this.name = name;
     this.capacity = this.#endpoint.capacity;
-    try {
-      const [messages, lapped] = this.#endpoint.counters([
-        CounterType.BroadcastReceivedMessages,
-        CounterType.BroadcastLapped,
-      ]);
-      this.#reader = new BroadcastReader(
-        this.#endpoint.buffer,
-        this.capacity,
-        messages && { messages, lapped },
-      );
-    } catch (error) {
+    const { adapter } = this.#endpoint;
+    const batchLength = adapter.symbols.zigbolt_broadcast_receiver_batch_length(handle);
+    if (batchLength < 0) {
       close();
-      throw this.#corrupt(error);
+      throw statusError(batchLength, `Cannot open broadcast buffer "${name}" to receive`);
     }
+    // libzigbolt counts laps (type 43); we count what reaches the handler (type 42).
+    const [messages] = this.#endpoint.counters([CounterType.BroadcastReceivedMessages]);
+    this.#reader = new BroadcastReader(adapter, handle, batchLength, messages);
     receiverBackstop.register(this, handle, this);
   }
 
@@ -280,9 +272,9 @@ export class BroadcastReceiver implements Disposable {
     }
     this.#receiving = true;
     try {
-      return this.#reader.receive(handler, limit);
-    } catch (error) {
-      throw this.#corrupt(error);
+      const count = this.#reader.receive(handler, limit);
+      if (count < 0) throw statusError(count, `Cannot receive from broadcast buffer "${this.name}"`);
+      return count;
     } finally {
       this.#receiving = false;
       // A handler that closed us: unmap now that the receive is out of the mapping.
@@ -292,7 +284,9 @@ export class BroadcastReceiver implements Disposable {
 
   /** Times this receiver was overrun by the transmitter and skipped to the latest message. */
   get lappedCount(): number {
-    return this.#reader.lappedCount;
+    if (this.#closed) return this.#lappedAtClose;
+    const endpoint = this.#endpoint;
+    return endpoint.adapter.symbols.zigbolt_broadcast_receiver_lapped_count(endpoint.handle);
   }
 
   /** Whether the transmitter is alive, has died, has closed, or was never seen. */
@@ -314,6 +308,7 @@ export class BroadcastReceiver implements Disposable {
   /** Unmaps the buffer (after the receive in progress, if a handler calls it). */
   close(): void {
     if (this.#closed) return;
+    this.#lappedAtClose = this.lappedCount;
     this.#closed = true;
     this.#reader.stopped = true;
     if (!this.#receiving) this.#release();
@@ -326,11 +321,6 @@ export class BroadcastReceiver implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
-  }
-
-  #corrupt(error: unknown): unknown {
-    if (!(error instanceof BroadcastCorruption)) return error;
-    return new CorruptChannelError(`Broadcast buffer "${this.name}" is corrupt: ${error.message}`);
   }
 }
 

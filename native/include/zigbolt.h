@@ -341,6 +341,14 @@ int32_t zigbolt_broadcast_receive(void* receiver,
                                   void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
                                                   int32_t msg_type_id),
                                   void* clientd, uint32_t limit);
+/* Copies up to records_max (at most 64) validated messages into `out` (8-byte aligned, at
+ * least zigbolt_broadcast_receiver_batch_length bytes) and returns how many (0: nothing new),
+ * or a negative status: no callback per message, for bindings (docs/broadcast.md, Receiving
+ * in batches). Each record there: payload length (uint32_t), msg_type_id (int32_t), payload
+ * padded to 8 bytes. */
+int32_t zigbolt_broadcast_receive_batch(void* receiver, uint8_t* out, uint32_t out_length,
+                                        uint32_t records_max);
+int32_t zigbolt_broadcast_receiver_batch_length(void* receiver);
 /* Times the receiver was overrun, or a negative status. */
 double zigbolt_broadcast_receiver_lapped_count(void* receiver);
 /* These take a transmitter or a receiver handle. */

@@ -260,10 +260,22 @@ pub const Receiver = struct {
     /// header too; on failure `resync`); padding and implausible headers decide where we go
     /// next, so they are validated first, and a lap found there is counted here.
     pub fn receiveNext(self: *Receiver) Error!bool {
-        const metadata = self.metadata;
+        return self.receiveNextBelow(try self.loadTail());
+    }
+
+    /// The tail, checked: every record below it is whole.
+    pub fn loadTail(self: *const Receiver) Error!u64 {
         // acquire: every record below this tail is whole.
-        var tail = @atomicLoad(u64, &metadata.tail, .acquire);
+        const tail = @atomicLoad(u64, &self.metadata.tail, .acquire);
         if (tail % layout.record_alignment != 0 or tail > layout.position_max) return error.CorruptChannel;
+        return tail;
+    }
+
+    /// `receiveNext` against a tail the caller loaded with `loadTail` (a batch loads it once,
+    /// not once per record: the transmitter writes its line on every message).
+    pub fn receiveNextBelow(self: *Receiver, tail_loaded: u64) Error!bool {
+        const metadata = self.metadata;
+        var tail = tail_loaded;
         var cursor = self.next_record;
         if (tail == cursor) return false;
         if (tail < cursor or cursor % layout.record_alignment != 0) return error.CorruptChannel;
@@ -305,6 +317,15 @@ pub const Receiver = struct {
         return false;
     }
 
+    /// True when nothing has started overwriting the record at `cursor` (or after it, up to
+    /// the tail): a batch copied from `cursor` on is whole when this holds after the copies.
+    pub fn validateAt(self: *const Receiver, cursor: u64) bool {
+        layout.loadFence();
+        const intent = @atomicLoad(u64, &self.metadata.tail_intent, .acquire);
+        // intent < cursor is impossible unless the metadata is garbage: then "overwritten".
+        return intent -% cursor < self.capacity;
+    }
+
     /// After a failed `validate`: counts the lap and moves to the latest record.
     pub fn resync(self: *Receiver) void {
         self.lapped_count += 1;
@@ -330,17 +351,23 @@ pub const Receiver = struct {
         return self.validateAt(self.cursor);
     }
 
-    fn validateAt(self: *const Receiver, cursor: u64) bool {
-        layout.loadFence();
-        const intent = @atomicLoad(u64, &self.metadata.tail_intent, .acquire);
-        // intent < cursor is impossible unless the metadata is garbage: then "overwritten".
-        return intent -% cursor < self.capacity;
-    }
-
     fn headerAt(self: *const Receiver) *const layout.RecordHeader {
         return @ptrCast(@alignCast(self.records + self.record_offset));
     }
 };
+
+/// The layout `CopyReceiver.receiveBatch` writes into the caller's buffer, record after
+/// record: payload length (u32), msg type id (i32), then the payload, padded to 8 bytes.
+pub const batch_record_header_length = 8;
+/// Records one batch copies at most.
+pub const batch_records_max = 64;
+/// Room beyond one largest record, so that small messages batch.
+const batch_room = 8 * 1024;
+
+/// Bytes a batch buffer needs: one largest record and `batch_room` more.
+pub fn batchLengthFor(message_length_max: u32) usize {
+    return batch_record_header_length + std.mem.alignForward(usize, message_length_max, 8) + batch_room;
+}
 
 /// Aeron's CopyBroadcastReceiver: copies each record into a scratch buffer, validates the
 /// copy, and only then hands it to the handler. A record overwritten during the copy is
@@ -385,6 +412,77 @@ pub const CopyReceiver = struct {
 
     pub fn lappedCount(self: *const CopyReceiver) u64 {
         return self.receiver.lapped_count;
+    }
+
+    /// Copies up to `records_max` (at most `batch_records_max`) messages into `out` (at
+    /// least `batchLength()` bytes), in the batch layout, and returns how
+    /// many: 0 when there is nothing new (or we were lapped again and again). For bindings
+    /// that hand messages over without a callback per message (TypeScript): one call per
+    /// batch.
+    ///
+    /// All records of a batch lie at or after the first, so one validation of the first
+    /// after all the copies covers them all: if nothing had started overwriting it, nothing
+    /// had reached the later ones either. Failing, the whole batch counts as one lap.
+    pub fn receiveBatch(self: *CopyReceiver, out: []align(8) u8, records_max: u32) Error!u32 {
+        const r = &self.receiver;
+        if (out.len < batchLengthFor(r.message_length_max)) return error.InvalidArgument;
+        const records_limit = @min(records_max, batch_records_max);
+        defer self.reportLaps();
+        var overrun: u32 = 0;
+        while (overrun < Receiver.resync_attempts_max) : (overrun += 1) {
+            var records: u32 = 0;
+            var used: usize = 0;
+            var first_cursor: u64 = 0;
+            var tail = try r.loadTail();
+            while (records < records_limit) {
+                if (r.next_record >= tail) {
+                    // A lap may have moved us past the tail we loaded: look again first.
+                    tail = try r.loadTail();
+                    if (r.next_record == tail) break;
+                }
+                const laps_before = r.lapped_count;
+                if (!try r.receiveNextBelow(tail)) break;
+                // Lapped while looking for a record: what we copied so far is stale.
+                if (r.lapped_count != laps_before) {
+                    records = 0;
+                    used = 0;
+                }
+                const bytes = r.payload();
+                const room = batch_record_header_length + std.mem.alignForward(usize, bytes.len, 8);
+                if (used + room > out.len) {
+                    // `out` holds one largest message (receiveNextBelow checked the
+                    // length against the same maximum): only a batch can be full.
+                    assert(records != 0);
+                    r.next_record = r.cursor; // the next batch starts with it
+                    break;
+                }
+                if (records == 0) first_cursor = r.cursor;
+                const header: *[2]u32 = @ptrCast(@alignCast(out[used..][0..batch_record_header_length]));
+                header[0] = @intCast(bytes.len);
+                header[1] = @bitCast(r.msgTypeId());
+                @memcpy(out[used + batch_record_header_length ..][0..bytes.len], bytes);
+                records += 1;
+                used += room;
+            }
+            if (records == 0) return 0;
+            // Covers every header and payload copied, as they lie at or after the first.
+            if (r.validateAt(first_cursor)) return records;
+            r.resync();
+        }
+        return 0;
+    }
+
+    /// Bytes the buffer given to `receiveBatch` needs.
+    pub fn batchLength(self: *const CopyReceiver) usize {
+        return batchLengthFor(self.receiver.message_length_max);
+    }
+
+    fn reportLaps(self: *CopyReceiver) void {
+        const set = &(self.counters orelse return);
+        if (self.lapped_reported != self.receiver.lapped_count) {
+            self.lapped_reported = self.receiver.lapped_count;
+            set[1].set(@intCast(self.receiver.lapped_count));
+        }
     }
 
     /// Hands up to `limit` messages to `on_message(context, msg_type_id, bytes)`; `bytes` is

@@ -85,6 +85,80 @@ test "a receiver that falls a buffer behind is lapped, counts it, and gets only 
     try testing.expect(slow_checker.count > 0 and slow_checker.count < 5000);
 }
 
+/// Hands each record of the batch `receiveBatch` just wrote to `checker`, checking the layout.
+fn checkBatch(batch: []const u8, records: u32, checker: *Checker) !void {
+    var offset: usize = 0;
+    for (0..records) |_| {
+        const length = std.mem.readInt(u32, batch[offset..][0..4], .little);
+        const msg_type_id = std.mem.readInt(i32, batch[offset + 4 ..][0..4], .little);
+        const start = offset + broadcast.batch_record_header_length;
+        try testing.expect(start + length <= batch.len);
+        checker.onMessage(msg_type_id, batch[start..][0..length]);
+        offset = start + std.mem.alignForward(usize, length, 8);
+    }
+}
+
+fn batchSizes(receiver: *CopyReceiver, batch: []align(8) u8, comptime count: usize) ![count]u32 {
+    var sizes: [count]u32 = undefined;
+    for (&sizes) |*size| size.* = try receiver.receiveBatch(batch, 64);
+    return sizes;
+}
+
+test "receiveBatch: batches of whole, in-order copies, capped by the limit and the scratch room" {
+    var transmitter = try Transmitter.create("/zigbolt-test-bcast-batch", .{ .capacity = 1 << 16 });
+    defer transmitter.close();
+    var receiver = try CopyReceiver.open(testing.allocator, "/zigbolt-test-bcast-batch", .{});
+    defer receiver.close();
+    var buffer: [128]u8 = undefined;
+    var checker: Checker = .{};
+    var batch: [broadcast.batchLengthFor(8192)]u8 align(8) = undefined;
+    try testing.expectEqual(batch.len, receiver.batchLength());
+    try testing.expectError(error.InvalidArgument, receiver.receiveBatch(batch[0 .. batch.len - 8], 64));
+    try testing.expectEqual(@as(u32, 0), try receiver.receiveBatch(&batch, 64));
+    for (0..10) |i| try transmitter.transmit(@intCast(i % 100), fill(&buffer, @intCast(i)));
+    try testing.expectEqual(@as(u32, 4), try receiver.receiveBatch(&batch, 4));
+    try checkBatch(&batch, 4, &checker);
+    try testing.expectEqual(@as(u32, 6), try receiver.receiveBatch(&batch, 1000));
+    try checkBatch(&batch, 6, &checker);
+    // At most 64 records a batch: 200 small messages take 4 batches.
+    var small: [128]u8 = @splat(7);
+    for (0..200) |_| try transmitter.transmit(1, &small);
+    try testing.expectEqualSlices(u32, &.{ 64, 64, 64, 8, 0 }, &try batchSizes(&receiver, &batch, 5));
+    // The scratch holds one largest message (8 KiB here) and 8 KiB more: one such a batch.
+    var largest: [8192]u8 = @splat(9);
+    for (0..3) |_| try transmitter.transmit(2, &largest);
+    try transmitter.transmit(3, &small);
+    try testing.expectEqualSlices(u32, &.{ 1, 1, 2, 0 }, &try batchSizes(&receiver, &batch, 4));
+    try testing.expect(!checker.failure);
+    try testing.expectEqual(@as(u32, 10), checker.count);
+    try testing.expectEqual(@as(u64, 0), receiver.lappedCount());
+}
+
+test "receiveBatch: a receiver that falls a buffer behind is lapped, counts it, and gets only intact copies" {
+    var transmitter = try Transmitter.create("/zigbolt-test-bcast-batch-lap", .{ .capacity = 1024 });
+    defer transmitter.close();
+    var fast = try CopyReceiver.open(testing.allocator, "/zigbolt-test-bcast-batch-lap", .{});
+    defer fast.close();
+    var slow = try CopyReceiver.open(testing.allocator, "/zigbolt-test-bcast-batch-lap", .{});
+    defer slow.close();
+    var buffer: [128]u8 = undefined;
+    var fast_batch: [broadcast.batchLengthFor(128)]u8 align(8) = undefined;
+    var slow_batch: [broadcast.batchLengthFor(128)]u8 align(8) = undefined;
+    var fast_checker: Checker = .{};
+    var slow_checker: Checker = .{};
+    for (0..5000) |i| {
+        const seq: u32 = @intCast(i);
+        try transmitter.transmit(@intCast(seq % 100), fill(&buffer, seq));
+        try checkBatch(&fast_batch, try fast.receiveBatch(&fast_batch, 64), &fast_checker);
+        if (i % 200 == 0) try checkBatch(&slow_batch, try slow.receiveBatch(&slow_batch, 3), &slow_checker);
+    }
+    try testing.expect(!fast_checker.failure);
+    try testing.expect(!slow_checker.failure);
+    try testing.expectEqual(@as(u32, 5000), fast_checker.count);
+    try testing.expect(slow.lappedCount() > 0);
+    try testing.expect(slow_checker.count > 0 and slow_checker.count < 5000);
+}
+
 test "bad capacities, oversized messages and negative type ids are typed errors" {
     try testing.expectError(error.InvalidCapacity, Transmitter.create("/zigbolt-test-bcast-bad", .{ .capacity = 1000 }));
     try testing.expectError(error.InvalidCapacity, Transmitter.create("/zigbolt-test-bcast-bad", .{ .capacity = 512 }));

@@ -81,6 +81,29 @@ pub export fn zigbolt_broadcast_receive(receiver: ?*anyopaque, handler: ?Broadca
     return @intCast(count);
 }
 
+/// Copies up to `records_max` (at most 64) validated messages into `out` (8-byte aligned, at
+/// least `zigbolt_broadcast_receiver_batch_length` bytes) and returns how many (0: nothing
+/// new), or a negative status. Each record there is its payload length (u32), msg type id
+/// (i32), then the payload padded to 8 bytes. For bindings that hand messages over without
+/// a callback per message.
+pub export fn zigbolt_broadcast_receive_batch(receiver: ?*anyopaque, out: ?[*]u8, out_length: u32, records_max: u32) callconv(.c) i32 {
+    return common.countOrStatus(receiveBatch(receiver, out, out_length, records_max));
+}
+
+fn receiveBatch(receiver: ?*anyopaque, out: ?[*]u8, out_length: u32, records_max: u32) Error!u32 {
+    const object = try handles.resolve(CopyReceiver, .broadcast_receiver, receiver);
+    const bytes = out orelse return error.InvalidArgument;
+    if (@intFromPtr(bytes) % 8 != 0) return error.InvalidArgument;
+    const aligned: [*]align(8) u8 = @alignCast(bytes);
+    return object.receiveBatch(aligned[0..out_length], records_max);
+}
+
+/// Bytes the buffer given to `zigbolt_broadcast_receive_batch` needs, or a negative status.
+pub export fn zigbolt_broadcast_receiver_batch_length(receiver: ?*anyopaque) callconv(.c) i32 {
+    const object = handles.resolve(CopyReceiver, .broadcast_receiver, receiver) catch |err| return statusCode(err);
+    return @intCast(object.batchLength());
+}
+
 /// How many times the receiver was overrun (and skipped to the latest message), as a double,
 /// or a negative status.
 pub export fn zigbolt_broadcast_receiver_lapped_count(receiver: ?*anyopaque) callconv(.c) f64 {
@@ -177,6 +200,21 @@ test "C ABI: transmit, receive with a callback, lapped count, bad input as statu
     try testing.expectEqual(status(.wrong_handle_kind), zigbolt_broadcast_transmit(receiver, 1, &big, 1));
     try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_receive(receiver, null, null, 1));
     try testing.expectEqual(status(.invalid_handle), zigbolt_broadcast_capacity(null));
+
+    // Batches: one message in, its record out; bad buffers and handles are statuses.
+    var batch: [8 + 128 + 8192 + 8]u8 align(8) = undefined;
+    try testing.expectEqual(@as(i32, 8 + 128 + 8192), zigbolt_broadcast_receiver_batch_length(receiver));
+    try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_transmit(transmitter, 5, "hello", 5));
+    try testing.expectEqual(@as(i32, 1), zigbolt_broadcast_receive_batch(receiver, &batch, batch.len, 64));
+    try testing.expectEqual(@as(u32, 5), std.mem.readInt(u32, batch[0..4], .little));
+    try testing.expectEqual(@as(i32, 5), std.mem.readInt(i32, batch[4..8], .little));
+    try testing.expectEqualStrings("hello", batch[8..13]);
+    try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_receive_batch(receiver, &batch, batch.len, 64));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_receive_batch(receiver, null, 8192, 64));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_receive_batch(receiver, batch[1..].ptr, batch.len - 8, 64));
+    try testing.expectEqual(status(.invalid_argument), zigbolt_broadcast_receive_batch(receiver, &batch, 64, 64));
+    try testing.expectEqual(status(.wrong_handle_kind), zigbolt_broadcast_receive_batch(transmitter, &batch, batch.len, 64));
+    try testing.expectEqual(status(.invalid_handle), zigbolt_broadcast_receiver_batch_length(null));
     try testing.expect(zigbolt_broadcast_transmitter_create_ex("/zigbolt-test-cabi-bcast2", 1000, 0) == null);
     try testing.expectEqual(status(.invalid_capacity), @intFromEnum(common.lastStatus()));
     try testing.expect(zigbolt_broadcast_transmitter_open_ex("/zigbolt-test-cabi-bcast", 0) == null);
