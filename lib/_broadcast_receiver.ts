@@ -49,10 +49,13 @@ export class BroadcastReader {
   receive(handler: BroadcastHandler, limit: number): number {
     const words = this.#batchWords;
     const fragment = this.#fragment;
+    // Locals in the loop, written back on the way out (a handler that throws included).
+    let pending = this.#pending;
+    let offset = this.#offset;
     let count = 0;
     try {
       while (count < limit && !this.stopped) {
-        if (this.#pending === 0) {
+        if (pending === 0) {
           const records = this.#adapter.symbols.zigbolt_broadcast_receive_batch(
             this.#handle,
             this.#batch,
@@ -60,22 +63,23 @@ export class BroadcastReader {
             Math.min(limit - count, batchRecordsMax),
           );
           if (records <= 0) return records < 0 ? records : count;
-          this.#pending = records;
-          this.#offset = 0;
+          pending = records;
+          offset = 0;
         }
         // Move past the record first: a handler that throws does not get it again.
-        const offset = this.#offset;
         const length = words[offset >> 2];
         fragment.offset = offset + batchRecordHeaderLength;
         fragment.length = length;
         fragment.msgTypeId = words[(offset >> 2) + 1];
-        this.#offset = offset + batchRecordHeaderLength + ((length + 7) & ~7);
-        this.#pending--;
+        offset += batchRecordHeaderLength + ((length + 7) & ~7);
+        pending--;
         count++;
         handler(fragment);
       }
       return count;
     } finally {
+      this.#pending = pending;
+      this.#offset = offset;
       if (count !== 0) this.#messages?.add(count);
     }
   }

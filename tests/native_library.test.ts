@@ -50,7 +50,7 @@ const cTypes: Record<string, string[]> = {
   void: ["void"],
   handle: ["void*"],
   pointer: ["void*", "const char*"],
-  buffer: ["const char*", "const uint8_t*"],
+  buffer: ["const char*", "const uint8_t*", "uint8_t*"],
 };
 
 test("the symbol table matches zigbolt.h", () => {

@@ -369,9 +369,9 @@ pub fn batchLengthFor(message_length_max: u32) usize {
     return batch_record_header_length + std.mem.alignForward(usize, message_length_max, 8) + batch_room;
 }
 
-/// Aeron's CopyBroadcastReceiver: copies each record into a scratch buffer, validates the
-/// copy, and only then hands it to the handler. A record overwritten during the copy is
-/// dropped and counted as a lap.
+/// Aeron's CopyBroadcastReceiver, batched: copies records into a scratch buffer, validates
+/// the copies (once per batch), and only then hands them to the handler. A batch overwritten
+/// during the copy is dropped and counted as a lap.
 pub const CopyReceiver = struct {
     receiver: Receiver,
     scratch: []align(8) u8,
@@ -383,7 +383,7 @@ pub const CopyReceiver = struct {
     pub fn open(allocator: std.mem.Allocator, name: []const u8, options: OpenOptions) Error!CopyReceiver {
         var receiver = try Receiver.open(name, options);
         errdefer receiver.close();
-        const scratch = allocator.alignedAlloc(u8, .@"8", receiver.message_length_max) catch return error.OutOfMemory;
+        const scratch = allocator.alignedAlloc(u8, .@"8", batchLengthFor(receiver.message_length_max)) catch return error.OutOfMemory;
         return .{
             .receiver = receiver,
             .scratch = scratch,
@@ -486,43 +486,28 @@ pub const CopyReceiver = struct {
     }
 
     /// Hands up to `limit` messages to `on_message(context, msg_type_id, bytes)`; `bytes` is
-    /// the scratch copy, valid only during the call. Returns how many.
+    /// a validated copy, valid only during the call. Returns how many. Receives in batches
+    /// (`receiveBatch`): one validation per batch, not per message.
     pub fn receive(
         self: *CopyReceiver,
         context: anytype,
         comptime on_message: fn (@TypeOf(context), i32, []const u8) void,
         limit: u32,
     ) Error!u32 {
-        const r = &self.receiver;
         var count: u32 = 0;
-        var overrun: u32 = 0;
-        while (count < limit and overrun < Receiver.resync_attempts_max) {
-            if (!try r.receiveNext()) break;
-            const msg_type_id = r.msgTypeId();
-            const bytes = r.payload();
-            if (bytes.len > self.scratch.len) {
-                if (r.validate()) return error.CorruptChannel;
-                r.resync();
-                overrun += 1;
-                continue;
+        while (count < limit) {
+            const records = try self.receiveBatch(self.scratch, limit - count);
+            if (records == 0) break;
+            var offset: usize = 0;
+            for (0..records) |_| {
+                const header: *const [2]u32 = @ptrCast(@alignCast(self.scratch[offset..][0..batch_record_header_length]));
+                const start = offset + batch_record_header_length;
+                on_message(context, @bitCast(header[1]), self.scratch[start..][0..header[0]]);
+                offset = start + std.mem.alignForward(usize, header[0], 8);
             }
-            @memcpy(self.scratch[0..bytes.len], bytes);
-            // Validates the header receiveNext read as well as the copy.
-            if (!r.validate()) {
-                r.resync();
-                overrun += 1;
-                continue;
-            }
-            on_message(context, msg_type_id, self.scratch[0..bytes.len]);
-            count += 1;
+            count += records;
         }
-        if (self.counters) |*set| {
-            if (count != 0) set[0].addOrdered(count);
-            if (self.lapped_reported != r.lapped_count) {
-                self.lapped_reported = r.lapped_count;
-                set[1].set(@intCast(r.lapped_count));
-            }
-        }
+        if (count != 0) if (self.counters) |*set| set[0].addOrdered(count);
         return count;
     }
 };
