@@ -17,7 +17,6 @@ export const payloadLengthMax = 16 << 20;
 export const frameTypeData = 1;
 export const frameTypePadding = 2;
 
-export const termLengthOffset = 128;
 export const initialTermIdWord = 136 / 4;
 /** Raw tail of partition p: low word (term offset) and high word (term id). */
 export function tailLowWord(partition: number): number {
@@ -26,7 +25,6 @@ export function tailLowWord(partition: number): number {
 export function tailHighWord(partition: number): number {
   return 65 + 2 * partition;
 }
-export const activeTermCountWord = 280 / 4;
 export const consumerPositionOffset = 384;
 export const consumerLowWord = consumerPositionOffset / 4;
 export const consumerHighWord = consumerPositionOffset / 4 + 1;

@@ -11,7 +11,6 @@ export const capacityMin = 1024;
 export const capacityMax = 1 << 30;
 export const capacityDefault = 64 * 1024;
 export const recordHeaderLength = 8;
-export const recordAlignment = 8;
 export const producerSlotCount = 64;
 export const producerSlotLength = 128;
 export const spscDataOffset = headerLength;
@@ -20,18 +19,12 @@ export const mpscDataOffset = headerLength + producerSlotCount * producerSlotLen
 export const typePadding = -1;
 export const typeLost = -2;
 
-export const capacityWord = 128 / 4;
 export const tailWord = 256 / 4;
 export const headWord = 384 / 4;
 export const readPositionWord = 388 / 4;
 /** MPSC: how often the head crossed a multiple of 2^headEpochShift (layout.zig head_epoch). */
 export const headEpochWord = 768 / 4;
 export const headEpochShift = 30;
-
-/** Index of slot `index`'s pending_start word; pending_length is the next one. */
-export function pendingStartWord(index: number): number {
-  return (headerLength + index * producerSlotLength + 8) / 4;
-}
 
 /** Largest payload in a ring of `capacity` bytes (layout.zig payloadLengthMax). */
 export function payloadLengthMax(capacity: number): number {
