@@ -14,7 +14,7 @@ export type BroadcastHandler = (fragment: Fragment) => void;
 
 /** Records one batch call copies at most (broadcast.zig batch_records_max). */
 const batchRecordsMax = 64;
-/** Per record in a batch: payload length (u32), msg type id (i32), then the payload. */
+/** Per record in a batch, as in the buffer: its length (header included), msg type id, payload. */
 const batchRecordHeaderLength = 8;
 
 export class BroadcastReader {
@@ -67,11 +67,11 @@ export class BroadcastReader {
           offset = 0;
         }
         // Move past the record first: a handler that throws does not get it again.
-        const length = words[offset >> 2];
+        const recordLength = words[offset >> 2];
         fragment.offset = offset + batchRecordHeaderLength;
-        fragment.length = length;
+        fragment.length = recordLength - batchRecordHeaderLength;
         fragment.msgTypeId = words[(offset >> 2) + 1];
-        offset += batchRecordHeaderLength + ((length + 7) & ~7);
+        offset += (recordLength + 7) & ~7;
         pending--;
         count++;
         handler(fragment);

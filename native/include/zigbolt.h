@@ -344,8 +344,8 @@ int32_t zigbolt_broadcast_receive(void* receiver,
 /* Copies up to records_max (at most 64) validated messages into `out` (8-byte aligned, at
  * least zigbolt_broadcast_receiver_batch_length bytes) and returns how many (0: nothing new),
  * or a negative status: no callback per message, for bindings (docs/broadcast.md, Receiving
- * in batches). Each record there: payload length (uint32_t), msg_type_id (int32_t), payload
- * padded to 8 bytes. */
+ * in batches). Each record there, as in the buffer: length (int32_t, its 8-byte header
+ * included), msg_type_id (int32_t), payload padded to 8 bytes. */
 int32_t zigbolt_broadcast_receive_batch(void* receiver, uint8_t* out, uint32_t out_length,
                                         uint32_t records_max);
 int32_t zigbolt_broadcast_receiver_batch_length(void* receiver);

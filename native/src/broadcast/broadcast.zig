@@ -288,7 +288,7 @@ pub const Receiver = struct {
             const fits = length >= layout.record_header_length and
                 @as(u32, @intCast(length)) <= self.capacity - offset;
             const aligned = if (fits) std.mem.alignForward(u32, @intCast(length), layout.record_alignment) else 0;
-            if (fits and msg_type_id >= 0 and length - layout.record_header_length <= self.message_length_max) {
+            if (self.isDataRecord(offset, length, msg_type_id)) {
                 self.cursor = cursor;
                 self.record_offset = offset;
                 self.next_record = cursor + aligned;
@@ -315,6 +315,51 @@ pub const Receiver = struct {
         }
         self.next_record = cursor;
         return false;
+    }
+
+    /// Whether a header read at `offset` is a plausible data record: it fits the buffer, its
+    /// type is not padding and its payload not above the maximum. Taken on trust until the
+    /// validation after its copy, which covers the header too.
+    fn isDataRecord(self: *const Receiver, offset: u32, length: i32, msg_type_id: i32) bool {
+        return length >= layout.record_header_length and @as(u32, @intCast(length)) <= self.capacity - offset and
+            msg_type_id >= 0 and length - layout.record_header_length <= self.message_length_max;
+    }
+
+    /// The data records that follow one another from the cursor, below `tail`, before the end
+    /// of the buffer, at most `records_max` and `room` bytes (headers and alignment included).
+    /// Notes each one's header in `headers`. Does not move the cursor.
+    pub fn dataSpan(self: *const Receiver, tail: u64, records_max: u32, room: usize, headers: []RecordCopy) Span {
+        var span: Span = .{ .start = self.next_record };
+        var cursor = self.next_record;
+        while (span.records < records_max and cursor < tail) {
+            const offset: u32 = @intCast(cursor & (self.capacity - 1));
+            const header: *const layout.RecordHeader = @ptrCast(@alignCast(self.records + offset));
+            const length = @atomicLoad(i32, &header.length, .monotonic);
+            const msg_type_id = @atomicLoad(i32, &header.msg_type_id, .monotonic);
+            if (!self.isDataRecord(offset, length, msg_type_id)) break;
+            const aligned = std.mem.alignForward(u32, @intCast(length), layout.record_alignment);
+            if (span.bytes + aligned > room) {
+                span.full = true;
+                break;
+            }
+            headers[span.records] = .{ .length = length, .msg_type_id = msg_type_id };
+            span.records += 1;
+            span.bytes += aligned;
+            cursor += aligned;
+            // The next record starts the buffer again: another span.
+            if (offset + aligned == self.capacity) break;
+        }
+        return span;
+    }
+
+    pub const RecordCopy = struct { length: i32, msg_type_id: i32 };
+    pub const Span = struct { start: u64, records: u32 = 0, bytes: usize = 0, full: bool = false };
+
+    /// The bytes of the records from `position` on (contiguous in the buffer for `length`).
+    pub fn recordBytes(self: *const Receiver, position: u64, length: usize) []const u8 {
+        const offset: u32 = @intCast(position & (self.capacity - 1));
+        assert(offset + length <= self.capacity);
+        return self.records[offset..][0..length];
     }
 
     /// True when nothing has started overwriting the record at `cursor` (or after it, up to
@@ -357,7 +402,8 @@ pub const Receiver = struct {
 };
 
 /// The layout `CopyReceiver.receiveBatch` writes into the caller's buffer, record after
-/// record: payload length (u32), msg type id (i32), then the payload, padded to 8 bytes.
+/// record, as in the buffer itself: record length (i32, these 8 header bytes included), msg
+/// type id (i32), then the payload, padded to 8 bytes.
 pub const batch_record_header_length = 8;
 /// Records one batch copies at most.
 pub const batch_records_max = 64;
@@ -428,11 +474,12 @@ pub const CopyReceiver = struct {
         if (out.len < batchLengthFor(r.message_length_max)) return error.InvalidArgument;
         const records_limit = @min(records_max, batch_records_max);
         defer self.reportLaps();
+        var headers: [batch_records_max]Receiver.RecordCopy = undefined;
         var overrun: u32 = 0;
         while (overrun < Receiver.resync_attempts_max) : (overrun += 1) {
             var records: u32 = 0;
             var used: usize = 0;
-            var first_cursor: u64 = 0;
+            var first_cursor: u64 = r.next_record;
             var tail = try r.loadTail();
             while (records < records_limit) {
                 if (r.next_record >= tail) {
@@ -440,6 +487,27 @@ pub const CopyReceiver = struct {
                     tail = try r.loadTail();
                     if (r.next_record == tail) break;
                 }
+                // The common case: data records one after another, copied in one go.
+                const span = r.dataSpan(tail, records_limit - records, out.len - used, &headers);
+                if (span.records != 0) {
+                    if (records == 0) first_cursor = span.start;
+                    const copy = out[used..][0..span.bytes];
+                    @memcpy(copy, r.recordBytes(span.start, span.bytes));
+                    // The headers as checked, not as copied: what we hand over is what we
+                    // measured, even if a stray writer changed the shared bytes in between.
+                    var offset: usize = 0;
+                    for (headers[0..span.records]) |header| {
+                        const slot: *[2]i32 = @ptrCast(@alignCast(copy[offset..][0..batch_record_header_length]));
+                        slot.* = .{ header.length, header.msg_type_id };
+                        offset += std.mem.alignForward(usize, @intCast(header.length), layout.record_alignment);
+                    }
+                    records += span.records;
+                    used += span.bytes;
+                    r.next_record = span.start + span.bytes;
+                    continue;
+                }
+                if (span.full) break;
+                // Padding, a lap, or an implausible header: found, validated, or counted there.
                 const laps_before = r.lapped_count;
                 if (!try r.receiveNextBelow(tail)) break;
                 // Lapped while looking for a record: what we copied so far is stale.
@@ -447,20 +515,19 @@ pub const CopyReceiver = struct {
                     records = 0;
                     used = 0;
                 }
-                const bytes = r.payload();
-                const room = batch_record_header_length + std.mem.alignForward(usize, bytes.len, 8);
+                const payload = r.payload();
+                const room = batch_record_header_length + std.mem.alignForward(usize, payload.len, 8);
                 if (used + room > out.len) {
-                    // `out` holds one largest message (receiveNextBelow checked the
-                    // length against the same maximum): only a batch can be full.
+                    // `out` holds one largest message (receiveNextBelow checked the length
+                    // against the same maximum): only a batch can be full.
                     assert(records != 0);
                     r.next_record = r.cursor; // the next batch starts with it
                     break;
                 }
                 if (records == 0) first_cursor = r.cursor;
-                const header: *[2]u32 = @ptrCast(@alignCast(out[used..][0..batch_record_header_length]));
-                header[0] = @intCast(bytes.len);
-                header[1] = @bitCast(r.msgTypeId());
-                @memcpy(out[used + batch_record_header_length ..][0..bytes.len], bytes);
+                const slot: *[2]i32 = @ptrCast(@alignCast(out[used..][0..batch_record_header_length]));
+                slot.* = .{ @intCast(payload.len + batch_record_header_length), r.msgTypeId() };
+                @memcpy(out[used + batch_record_header_length ..][0..payload.len], payload);
                 records += 1;
                 used += room;
             }
@@ -500,10 +567,11 @@ pub const CopyReceiver = struct {
             if (records == 0) break;
             var offset: usize = 0;
             for (0..records) |_| {
-                const header: *const [2]u32 = @ptrCast(@alignCast(self.scratch[offset..][0..batch_record_header_length]));
+                const header: *const [2]i32 = @ptrCast(@alignCast(self.scratch[offset..][0..batch_record_header_length]));
+                const length: usize = @intCast(header[0]);
                 const start = offset + batch_record_header_length;
-                on_message(context, @bitCast(header[1]), self.scratch[start..][0..header[0]]);
-                offset = start + std.mem.alignForward(usize, header[0], 8);
+                on_message(context, header[1], self.scratch[start .. offset + length]);
+                offset += std.mem.alignForward(usize, length, 8);
             }
             count += records;
         }

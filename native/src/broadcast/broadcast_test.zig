@@ -91,10 +91,9 @@ fn checkBatch(batch: []const u8, records: u32, checker: *Checker) !void {
     for (0..records) |_| {
         const length = std.mem.readInt(u32, batch[offset..][0..4], .little);
         const msg_type_id = std.mem.readInt(i32, batch[offset + 4 ..][0..4], .little);
-        const start = offset + broadcast.batch_record_header_length;
-        try testing.expect(start + length <= batch.len);
-        checker.onMessage(msg_type_id, batch[start..][0..length]);
-        offset = start + std.mem.alignForward(usize, length, 8);
+        try testing.expect(length >= broadcast.batch_record_header_length and offset + length <= batch.len);
+        checker.onMessage(msg_type_id, batch[offset + broadcast.batch_record_header_length .. offset + length]);
+        offset += std.mem.alignForward(usize, length, 8);
     }
 }
 

@@ -83,9 +83,9 @@ pub export fn zigbolt_broadcast_receive(receiver: ?*anyopaque, handler: ?Broadca
 
 /// Copies up to `records_max` (at most 64) validated messages into `out` (8-byte aligned, at
 /// least `zigbolt_broadcast_receiver_batch_length` bytes) and returns how many (0: nothing
-/// new), or a negative status. Each record there is its payload length (u32), msg type id
-/// (i32), then the payload padded to 8 bytes. For bindings that hand messages over without
-/// a callback per message.
+/// new), or a negative status. Each record there is as in the buffer: its length (i32, the
+/// 8-byte header included), msg type id (i32), then the payload padded to 8 bytes. For
+/// bindings that hand messages over without a callback per message.
 pub export fn zigbolt_broadcast_receive_batch(receiver: ?*anyopaque, out: ?[*]u8, out_length: u32, records_max: u32) callconv(.c) i32 {
     return common.countOrStatus(receiveBatch(receiver, out, out_length, records_max));
 }
@@ -206,7 +206,7 @@ test "C ABI: transmit, receive with a callback, lapped count, bad input as statu
     try testing.expectEqual(@as(i32, 8 + 128 + 8192), zigbolt_broadcast_receiver_batch_length(receiver));
     try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_transmit(transmitter, 5, "hello", 5));
     try testing.expectEqual(@as(i32, 1), zigbolt_broadcast_receive_batch(receiver, &batch, batch.len, 64));
-    try testing.expectEqual(@as(u32, 5), std.mem.readInt(u32, batch[0..4], .little));
+    try testing.expectEqual(@as(u32, 8 + 5), std.mem.readInt(u32, batch[0..4], .little));
     try testing.expectEqual(@as(i32, 5), std.mem.readInt(i32, batch[4..8], .little));
     try testing.expectEqualStrings("hello", batch[8..13]);
     try testing.expectEqual(@as(i32, 0), zigbolt_broadcast_receive_batch(receiver, &batch, batch.len, 64));
