@@ -515,21 +515,8 @@ pub const CopyReceiver = struct {
                     records = 0;
                     used = 0;
                 }
-                const payload = r.payload();
-                const room = batch_record_header_length + std.mem.alignForward(usize, payload.len, 8);
-                if (used + room > out.len) {
-                    // `out` holds one largest message (receiveNextBelow checked the length
-                    // against the same maximum): only a batch can be full.
-                    assert(records != 0);
-                    r.next_record = r.cursor; // the next batch starts with it
-                    break;
-                }
-                if (records == 0) first_cursor = r.cursor;
-                const slot: *[2]i32 = @ptrCast(@alignCast(out[used..][0..batch_record_header_length]));
-                slot.* = .{ @intCast(payload.len + batch_record_header_length), r.msgTypeId() };
-                @memcpy(out[used + batch_record_header_length ..][0..payload.len], payload);
-                records += 1;
-                used += room;
+                // It found a data record: the next span starts with it.
+                r.next_record = r.cursor;
             }
             if (records == 0) return 0;
             // Covers every header and payload copied, as they lie at or after the first.
