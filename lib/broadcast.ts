@@ -4,9 +4,9 @@
  * falls a whole buffer behind is lapped: it counts it (`lappedCount`), skips to the latest
  * message, and never hands a torn or overwritten message to its handler.
  *
- * Creating, opening and transmitting go through libzigbolt (one FFI call per message, which
- * costs less than the same stores made from JavaScript); receiving runs in JavaScript over
- * the mapping. No allocation per message.
+ * Everything goes through libzigbolt: a transmit is one FFI call per message, a receive one
+ * per batch of up to 64 messages, which JavaScript then hands to the handler (both cost less
+ * than the same work done from JavaScript over the mapping). No allocation per message.
  * @module
  */
 import type { RuntimeAdapter } from "./_adapter.ts";

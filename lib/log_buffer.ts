@@ -135,7 +135,6 @@ export class LogBuffer implements Disposable {
   readonly #handle: NativePointer;
   readonly #buffer: ArrayBuffer;
   readonly #claim: LogClaim;
-  #writing = false;
   /** The outstanding claim's payload offset in the segment, or -1. */
   #claimOffset = -1;
   #reader: LogReader | undefined;
@@ -203,7 +202,6 @@ export class LogBuffer implements Disposable {
    */
   claim(length: number, msgTypeId: number): LogClaim | null {
     if (this.#closed) throw new HandleClosedError(`Cannot claim in log buffer "${this.name}": it is closed`);
-    if (!this.#writing) this.#startWriting();
     if (!(length >= 0 && length <= layout.payloadLengthMax) || (length | 0) !== length) {
       throw this.#lengthError(length);
     }
@@ -218,7 +216,8 @@ export class LogBuffer implements Disposable {
         `Log buffer "${this.name}": commit or abort the outstanding claim first`,
       );
     }
-    // libzigbolt's writer: back-pressure, and PeerDead now and then once the consumer died.
+    // libzigbolt's writer takes the writer role on first use, gives back-pressure, and
+    // PeerDead now and then once the consumer died.
     const offset = this.#adapter.symbols.zigbolt_log_buffer_claim(this.#handle, length, msgTypeId);
     if (offset < 0) {
       if (offset === Status.BackPressure) return null;
@@ -240,11 +239,6 @@ export class LogBuffer implements Disposable {
     if (this.#closed) return Status.HandleClosed;
     if (!(data instanceof Uint8Array) || (msgTypeId | 0) !== msgTypeId || this.#claimOffset >= 0) {
       return Status.InvalidArgument;
-    }
-    if (!this.#writing) {
-      const status = this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, layout.roleNumbers.writer);
-      if (status !== Status.Ok) return status;
-      this.#writing = true;
     }
     return this.#adapter.symbols.zigbolt_log_buffer_append(this.#handle, data, data.byteLength, msgTypeId);
   }
@@ -369,13 +363,6 @@ export class LogBuffer implements Disposable {
       );
     }
     return count;
-  }
-
-  #startWriting(): void {
-    this.#ensureOpen("write to");
-    const role = layout.roleNumbers.writer;
-    this.#checked(this.#adapter.symbols.zigbolt_log_buffer_take_role(this.#handle, role), "write to");
-    this.#writing = true;
   }
 
   #startReading(): LogReader {
