@@ -13,6 +13,11 @@ export interface RuntimeAdapter {
   /** Reads a NUL-terminated C string. */
   cString(pointer: NativePointer): string;
   isNull(pointer: NativePointer): boolean;
+  /**
+   * The address of `array`'s bytes, which stay where they are while the array lives; only
+   * where passing an address beats passing the array (Deno: see _pinned_payload.ts).
+   */
+  readonly addressOf?: (array: Uint8Array) => NativePointer;
 }
 
 /** Thrown by an adapter when the library cannot be opened; _native.ts adds the advice. */

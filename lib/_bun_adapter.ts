@@ -3,6 +3,7 @@
  * @module
  */
 import { AdapterLoadError, type RuntimeAdapter } from "./_adapter.ts";
+import type { SymbolDefinition } from "./_symbol_types.ts";
 import { type NativePointer, type NativeSymbols, type NativeType, symbolDefinitions } from "./_symbols.ts";
 
 /** The part of bun:ffi we use (so Deno's type checker needs no Bun types). */
@@ -31,15 +32,36 @@ const bunTypes: Record<NativeType, string> = {
   buffer: "ptr",
 };
 
-function renderSymbols(): Record<string, { args: string[]; returns: string }> {
-  const rendered: Record<string, { args: string[]; returns: string }> = {};
+type BunSignature = { args: string[]; returns: string };
+
+function render(definition: SymbolDefinition): BunSignature {
+  return { args: definition.args.map((type) => bunTypes[type]), returns: bunTypes[definition.returns] };
+}
+
+/** Every symbol under its C name: bun:ffi cannot load one function under two names. */
+function renderSymbols(): Record<string, BunSignature> {
+  const rendered: Record<string, BunSignature> = {};
   for (const [name, definition] of Object.entries(symbolDefinitions)) {
-    rendered[name] = {
-      args: definition.args.map((type) => bunTypes[type]),
-      returns: bunTypes[definition.returns],
-    };
+    if (!("symbol" in definition)) rendered[name] = render(definition);
   }
   return rendered;
+}
+
+/**
+ * The loaded symbols plus each second declaration of a C function, which here is the same
+ * function: "buffer" and "pointer" are both "ptr" to Bun.
+ */
+function withSecondNames(loaded: Record<string, unknown>): Record<string, unknown> {
+  const symbols = { ...loaded };
+  for (const [name, definition] of Object.entries(symbolDefinitions)) {
+    if (!("symbol" in definition)) continue;
+    const target = definition.symbol as keyof typeof symbolDefinitions;
+    if (JSON.stringify(render(definition)) !== JSON.stringify(render(symbolDefinitions[target]))) {
+      throw new AdapterLoadError(`${name} and ${target} differ in Bun's types`);
+    }
+    symbols[name] = loaded[target];
+  }
+  return symbols;
 }
 
 /** Undefined when unset. Bun has no permission model, so never null. */
@@ -59,7 +81,7 @@ export function open(path: string): RuntimeAdapter {
   }
   return {
     runtime: "bun",
-    symbols: library.symbols as unknown as NativeSymbols,
+    symbols: withSecondNames(library.symbols) as unknown as NativeSymbols,
     view(pointer: NativePointer, offset: number, length: number): ArrayBuffer {
       return ffi.toArrayBuffer(pointer as unknown as number, offset, length);
     },

@@ -4,6 +4,7 @@
  * @module
  */
 import { AdapterLoadError, type RuntimeAdapter } from "./_adapter.ts";
+import type { SymbolDefinition } from "./_symbol_types.ts";
 import { type NativePointer, type NativeSymbols, type NativeType, symbolDefinitions } from "./_symbols.ts";
 
 const denoTypes: Record<NativeType, Deno.NativeResultType> = {
@@ -19,8 +20,9 @@ const denoTypes: Record<NativeType, Deno.NativeResultType> = {
 
 function renderSymbols(): Deno.ForeignLibraryInterface {
   const rendered: Deno.ForeignLibraryInterface = {};
-  for (const [name, definition] of Object.entries(symbolDefinitions)) {
+  for (const [name, definition] of Object.entries<SymbolDefinition>(symbolDefinitions)) {
     rendered[name] = {
+      name: definition.symbol ?? name,
       parameters: definition.args.map((type) => denoTypes[type] as Deno.NativeType),
       result: denoTypes[definition.returns],
     };
@@ -60,6 +62,10 @@ export function open(path: string): RuntimeAdapter {
     },
     isNull(pointer: NativePointer): boolean {
       return pointer === null;
+    },
+    // Also moves a small array's bytes off the V8 heap for good, so the address stays valid.
+    addressOf(array: Uint8Array): NativePointer {
+      return Deno.UnsafePointer.of(array) as unknown as NativePointer;
     },
   };
 }

@@ -8,4 +8,9 @@ export type NativeType = "u8" | "u32" | "i32" | "f64" | "void" | "handle" | "poi
 export interface SymbolDefinition {
   readonly args: readonly NativeType[];
   readonly returns: NativeType;
+  /**
+   * The C function, when this entry declares one a second time with other argument types
+   * (e.g. a payload as "pointer" where the first entry takes a "buffer").
+   */
+  readonly symbol?: string;
 }

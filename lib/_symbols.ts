@@ -46,6 +46,12 @@ const ipcSymbols = {
   zigbolt_ipc_close: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_publish(void* channel, const uint8_t* data, uint32_t len, int32_t msg_type_id)
   zigbolt_publish: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
+  // The same function, the payload passed by address (_pinned_payload.ts).
+  zigbolt_publish_by_address: {
+    symbol: "zigbolt_publish",
+    args: ["handle", "pointer", "u32", "i32"],
+    returns: "i32",
+  },
   // int32_t zigbolt_ipc_claim(void* channel, uint32_t role)
   zigbolt_ipc_claim: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_ipc_peer_state(void* channel, uint32_t role)

@@ -14,6 +14,12 @@ export const broadcastSymbols = {
   zigbolt_broadcast_transmitter_close: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_broadcast_transmit(void* transmitter, int32_t msg_type_id, const uint8_t* data, uint32_t len)
   zigbolt_broadcast_transmit: { args: ["handle", "i32", "buffer", "u32"], returns: "i32" },
+  // The same function, the payload passed by address (_pinned_payload.ts).
+  zigbolt_broadcast_transmit_by_address: {
+    symbol: "zigbolt_broadcast_transmit",
+    args: ["handle", "i32", "pointer", "u32"],
+    returns: "i32",
+  },
   // void* zigbolt_broadcast_receiver_open_ex(const char* name, uint32_t flags)
   zigbolt_broadcast_receiver_open_ex: { args: ["buffer", "u32"], returns: "handle" },
   // int32_t zigbolt_broadcast_receiver_close(void* receiver)

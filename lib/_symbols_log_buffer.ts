@@ -21,6 +21,12 @@ export const logBufferSymbols = {
   zigbolt_log_buffer_abort: { args: ["handle", "i32"], returns: "i32" },
   // int32_t zigbolt_log_buffer_append(void* log, const uint8_t* data, uint32_t len, int32_t msg_type_id)
   zigbolt_log_buffer_append: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
+  // The same function, the payload passed by address (_pinned_payload.ts).
+  zigbolt_log_buffer_append_by_address: {
+    symbol: "zigbolt_log_buffer_append",
+    args: ["handle", "pointer", "u32", "i32"],
+    returns: "i32",
+  },
   // int32_t zigbolt_log_buffer_take_role(void* log, uint32_t role)
   zigbolt_log_buffer_take_role: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_log_buffer_peer_state(void* log, uint32_t role)

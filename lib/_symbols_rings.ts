@@ -1,6 +1,6 @@
 /**
  * Native symbols of SPSC and MPSC ring buffers, in the format of _symbols.ts (which merges every part).
- * Only the cold calls: TypeScript writes and reads records in place over the mapping.
+ * Writes are one call each; TypeScript reads records in place over the mapping.
  * @module
  */
 import type { SymbolDefinition } from "./_symbol_types.ts";
@@ -14,6 +14,12 @@ export const ringSymbols = {
   zigbolt_spsc_close: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_spsc_write(void* ring, const uint8_t* data, uint32_t len, int32_t msg_type_id)
   zigbolt_spsc_write: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
+  // The same function, the payload passed by address (_pinned_payload.ts).
+  zigbolt_spsc_write_by_address: {
+    symbol: "zigbolt_spsc_write",
+    args: ["handle", "pointer", "u32", "i32"],
+    returns: "i32",
+  },
   // int32_t zigbolt_spsc_claim(void* ring, uint32_t role)
   zigbolt_spsc_claim: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_spsc_peer_state(void* ring, uint32_t role)
@@ -34,6 +40,12 @@ export const ringSymbols = {
   zigbolt_mpsc_close: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_mpsc_write(void* ring, const uint8_t* data, uint32_t len, int32_t msg_type_id)
   zigbolt_mpsc_write: { args: ["handle", "buffer", "u32", "i32"], returns: "i32" },
+  // The same function, the payload passed by address (_pinned_payload.ts).
+  zigbolt_mpsc_write_by_address: {
+    symbol: "zigbolt_mpsc_write",
+    args: ["handle", "pointer", "u32", "i32"],
+    returns: "i32",
+  },
   // int32_t zigbolt_mpsc_claim_producer(void* ring)
   zigbolt_mpsc_claim_producer: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_mpsc_test_hang_after_claim(void* ring, uint32_t countdown)

@@ -16,6 +16,7 @@ import { CounterType } from "./counter_types.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
 import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { PinnedPayload } from "./_pinned_payload.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
   checkedHandle,
@@ -111,11 +112,13 @@ export class BroadcastTransmitter implements Disposable {
   /** Largest message: capacity / 8 bytes. */
   readonly messageLengthMax: number;
   readonly #endpoint: Endpoint;
+  readonly #payload: PinnedPayload;
   #closed = false;
 
   private constructor(name: string, handle: NativePointer) {
     const close = () => native().symbols.zigbolt_broadcast_transmitter_close(handle);
     this.#endpoint = new Endpoint(name, handle, close);
+    this.#payload = new PinnedPayload(this.#endpoint.adapter);
     this.name = name;
     this.capacity = this.#endpoint.capacity;
     this.messageLengthMax = this.capacity / 8;
@@ -161,8 +164,11 @@ export class BroadcastTransmitter implements Disposable {
     if (length > this.messageLengthMax) return Status.MessageTooLarge;
     // One FFI call: libzigbolt's transmit (counters included) costs less than the same
     // stores made from JavaScript, whose Atomics are calls (docs/broadcast.md).
-    const endpoint = this.#endpoint;
-    return endpoint.adapter.symbols.zigbolt_broadcast_transmit(endpoint.handle, msgTypeId, data, length);
+    const { adapter: { symbols }, handle } = this.#endpoint;
+    const address = this.#payload.addressOf(data);
+    return address === undefined
+      ? symbols.zigbolt_broadcast_transmit(handle, msgTypeId, data, length)
+      : symbols.zigbolt_broadcast_transmit_by_address(handle, msgTypeId, address, length);
   }
 
   /** Like `tryTransmit`, throwing the typed error instead of returning a status. */
@@ -200,7 +206,9 @@ export class BroadcastTransmitter implements Disposable {
     }
     if (status === Status.CorruptChannel) {
       // libzigbolt's only corruption check on transmit: the tail is ours alone to store.
-      return new CorruptChannelError(`${context}: the tail was changed by another process (a second transmitter?)`);
+      return new CorruptChannelError(
+        `${context}: the tail was changed by another process (a second transmitter?)`,
+      );
     }
     return statusError(status, context);
   }

@@ -19,6 +19,7 @@ import { CounterType } from "./counter_types.ts";
 import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { PinnedPayload } from "./_pinned_payload.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
   checkedHandle,
@@ -95,15 +96,15 @@ export class IpcChannel implements Disposable {
   /** Bytes per term (the creator's). */
   readonly termLength: number;
   readonly #adapter: RuntimeAdapter;
-  readonly #publish: RuntimeAdapter["symbols"]["zigbolt_publish"];
   readonly #handle: NativePointer;
+  readonly #payload: PinnedPayload;
   #reader: IpcReader | undefined;
   #closed = false;
   #polling = false;
 
   private constructor(name: string, handle: NativePointer) {
     this.#adapter = native();
-    this.#publish = this.#adapter.symbols.zigbolt_publish;
+    this.#payload = new PinnedPayload(this.#adapter);
     this.name = name;
     this.#handle = handle;
     this.termLength = this.#adapter.symbols.zigbolt_ipc_term_length(handle);
@@ -194,8 +195,12 @@ export class IpcChannel implements Disposable {
    * subscriber has died). No allocation. `errorForStatus` turns a status into its error.
    */
   tryPublish(data: Uint8Array, msgTypeId: number): number {
-    if ((msgTypeId | 0) !== msgTypeId) return Status.InvalidArgument;
-    return this.#publish(this.#handle, data, data.byteLength, msgTypeId);
+    if ((msgTypeId | 0) !== msgTypeId || !(data instanceof Uint8Array)) return Status.InvalidArgument;
+    const address = this.#payload.addressOf(data);
+    const symbols = this.#adapter.symbols;
+    return address === undefined
+      ? symbols.zigbolt_publish(this.#handle, data, data.byteLength, msgTypeId)
+      : symbols.zigbolt_publish_by_address(this.#handle, address, data.byteLength, msgTypeId);
   }
 
   /**
@@ -331,6 +336,9 @@ export class IpcChannel implements Disposable {
   }
 
   #publishError(status: number, data: Uint8Array, msgTypeId: number): Error {
+    if (!(data instanceof Uint8Array)) {
+      return new InvalidArgumentError(`Cannot publish on channel "${this.name}": data must be a Uint8Array`);
+    }
     const context = `Cannot publish ${data.byteLength} bytes on channel "${this.name}"`;
     if (status === Status.InvalidArgument && (msgTypeId | 0) !== msgTypeId) {
       return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);

@@ -22,6 +22,7 @@ import { CounterType } from "./counter_types.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { PinnedPayload } from "./_pinned_payload.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
   checkedHandle,
@@ -133,6 +134,7 @@ export class LogBuffer implements Disposable {
   readonly termLength: number;
   readonly #adapter: RuntimeAdapter;
   readonly #handle: NativePointer;
+  readonly #payload: PinnedPayload;
   readonly #buffer: ArrayBuffer;
   readonly #claim: LogClaim;
   /** The outstanding claim's payload offset in the segment, or -1. */
@@ -145,6 +147,7 @@ export class LogBuffer implements Disposable {
   private constructor(name: string, handle: NativePointer) {
     const adapter = native();
     this.#adapter = adapter;
+    this.#payload = new PinnedPayload(adapter);
     this.name = name;
     this.#handle = handle;
     backstop.register(this, handle, this);
@@ -240,7 +243,11 @@ export class LogBuffer implements Disposable {
     if (!(data instanceof Uint8Array) || (msgTypeId | 0) !== msgTypeId || this.#claimOffset >= 0) {
       return Status.InvalidArgument;
     }
-    return this.#adapter.symbols.zigbolt_log_buffer_append(this.#handle, data, data.byteLength, msgTypeId);
+    const address = this.#payload.addressOf(data);
+    const symbols = this.#adapter.symbols;
+    return address === undefined
+      ? symbols.zigbolt_log_buffer_append(this.#handle, data, data.byteLength, msgTypeId)
+      : symbols.zigbolt_log_buffer_append_by_address(this.#handle, address, data.byteLength, msgTypeId);
   }
 
   /** Like `tryAppend`, throwing the typed error (BackPressureError included) instead. */
@@ -321,7 +328,9 @@ export class LogBuffer implements Disposable {
     const status = commit
       ? symbols.zigbolt_log_buffer_commit(this.#handle, offset)
       : symbols.zigbolt_log_buffer_abort(this.#handle, offset);
-    if (status !== Status.Ok) throw statusError(status, `Cannot finish the claim in log buffer "${this.name}"`);
+    if (status !== Status.Ok) {
+      throw statusError(status, `Cannot finish the claim in log buffer "${this.name}"`);
+    }
   }
 
   #lengthError(length: number): Error {

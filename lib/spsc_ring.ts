@@ -25,6 +25,7 @@ import { checkedName, cString } from "./_names.ts";
 import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
 import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { PinnedPayload } from "./_pinned_payload.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
@@ -61,6 +62,7 @@ export class SpscRingBuffer implements Disposable {
   readonly payloadLengthMax: number;
   readonly #adapter: RuntimeAdapter;
   readonly #handle: NativePointer;
+  readonly #payload: PinnedPayload;
   readonly #header: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #words: Int32Array;
@@ -78,6 +80,7 @@ export class SpscRingBuffer implements Disposable {
   private constructor(name: string, handle: NativePointer) {
     const adapter = native();
     this.#adapter = adapter;
+    this.#payload = new PinnedPayload(adapter);
     this.name = name;
     this.#handle = handle;
     const symbols = adapter.symbols;
@@ -129,7 +132,11 @@ export class SpscRingBuffer implements Disposable {
   write(data: Uint8Array, msgTypeId: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
     const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
-    const status = this.#adapter.symbols.zigbolt_spsc_write(this.#handle, data, length, msgTypeId);
+    const address = this.#payload.addressOf(data);
+    const symbols = this.#adapter.symbols;
+    const status = address === undefined
+      ? symbols.zigbolt_spsc_write(this.#handle, data, length, msgTypeId)
+      : symbols.zigbolt_spsc_write_by_address(this.#handle, address, length, msgTypeId);
     if (status === Status.Ok) return true;
     if (status === Status.BackPressure) return false;
     throw statusError(status, `Cannot write to ring "${this.name}"`);

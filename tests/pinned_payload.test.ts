@@ -1,0 +1,166 @@
+/**
+ * Writers that pass a reused payload array by address (Deno; _pinned_payload.ts): every
+ * writer still sends the array's bytes as they are at each call, whatever the garbage
+ * collector, views with offsets, a switch to another array or a detached buffer do.
+ * Under Bun nothing is pinned and the same tests check the by-value path.
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  BroadcastReceiver,
+  BroadcastTransmitter,
+  IpcChannel,
+  LogBuffer,
+  MpscRingBuffer,
+  SpscRingBuffer,
+  Status,
+} from "../mod.ts";
+import { native } from "../lib/_native.ts";
+import { PinnedPayload } from "../lib/_pinned_payload.ts";
+import { runtime, test, uniqueName } from "./_harness.ts";
+
+/**
+ * One writer and its reader: `send` sends one message and returns a Status, `readOne` returns
+ * a copy of the next message.
+ */
+interface WriterCase extends Disposable {
+  send(data: Uint8Array): number;
+  readOne(): Uint8Array;
+  /** Whether a zero-length message is one (an IPC channel refuses it: EmptyMessage). */
+  emptyMessages: boolean;
+}
+
+function okOf(written: boolean): number {
+  return written ? Status.Ok : Status.BackPressure;
+}
+
+function copyOf(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+  return bytes.slice(offset, offset + length);
+}
+
+/** Reads with `poll(handler)`, which must deliver exactly one message. */
+function single(poll: (take: (copy: Uint8Array) => void) => number): Uint8Array {
+  let got: Uint8Array | undefined;
+  assert.equal(poll((copy) => got = copy), 1);
+  return got!;
+}
+
+const writerCases: Record<string, () => WriterCase> = {
+  spsc() {
+    const ring = SpscRingBuffer.create({ name: uniqueName("pin-spsc"), capacity: 1 << 16 });
+    return {
+      send: (data) => okOf(ring.write(data, 1)),
+      emptyMessages: true,
+      readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
+      [Symbol.dispose]: () => ring.close(),
+    };
+  },
+  mpsc() {
+    const ring = MpscRingBuffer.create({ name: uniqueName("pin-mpsc"), capacity: 1 << 16 });
+    return {
+      send: (data) => okOf(ring.write(data, 1)),
+      emptyMessages: true,
+      readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
+      [Symbol.dispose]: () => ring.close(),
+    };
+  },
+  "log buffer"() {
+    const name = uniqueName("pin-log");
+    const writer = LogBuffer.create({ name, termLength: 1 << 16 });
+    const reader = LogBuffer.open({ name });
+    return {
+      send: (data) => writer.tryAppend(data, 1),
+      emptyMessages: true,
+      readOne: () => single((take) => reader.poll((data) => take(data.slice()))),
+      [Symbol.dispose]: () => (reader.close(), writer.close()),
+    };
+  },
+  broadcast() {
+    const name = uniqueName("pin-bcast");
+    const transmitter = BroadcastTransmitter.create({ name, capacity: 1 << 16 });
+    const receiver = BroadcastReceiver.open({ name });
+    return {
+      send: (data) => transmitter.tryTransmit(1, data),
+      emptyMessages: true,
+      readOne: () => single((take) => receiver.receive((f) => take(copyOf(f.bytes, f.offset, f.length)))),
+      [Symbol.dispose]: () => (receiver.close(), transmitter.close()),
+    };
+  },
+  "ipc channel"() {
+    const name = uniqueName("pin-ipc");
+    const publisher = IpcChannel.create({ name, termLength: 1 << 16 });
+    const subscriber = IpcChannel.open({ name });
+    return {
+      send: (data) => publisher.tryPublish(data, 1),
+      emptyMessages: false,
+      readOne: () => single((take) => subscriber.poll((data) => take(data.slice()))),
+      [Symbol.dispose]: () => (subscriber.close(), publisher.close()),
+    };
+  },
+};
+
+/** Fills `data` with bytes derived from `seq`. */
+function fill(data: Uint8Array, seq: number): Uint8Array {
+  for (let i = 0; i < data.length; i++) data[i] = (seq * 31 + i * 7) & 0xff;
+  return data;
+}
+
+/** Allocates enough small arrays to run young-generation collections. */
+function churnHeap(): void {
+  let keep: Uint8Array[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    keep.push(new Uint8Array(24));
+    if (keep.length > 1000) keep = [];
+  }
+}
+
+test("pinned payload: Deno pins an array written 256 times in a row; Bun pins nothing", () => {
+  const payload = new PinnedPayload(native());
+  const data = new Uint8Array(32);
+  for (let i = 0; i < 256; i++) assert.equal(payload.addressOf(data), undefined, `write ${i}`);
+  const address = payload.addressOf(data);
+  if (runtime === "deno") assert.notEqual(address, undefined);
+  else assert.equal(address, undefined);
+  assert.equal(payload.addressOf(new Uint8Array(32)), undefined, "another array goes by value");
+  assert.equal(payload.addressOf(data), address, "the pin stays");
+});
+
+test("pinned payload: an array written two at a time with another is never pinned", () => {
+  const payload = new PinnedPayload(native());
+  const [a, b] = [new Uint8Array(8), new Uint8Array(8)];
+  for (let i = 0; i < 2000; i++) assert.equal(payload.addressOf(i % 4 < 2 ? a : b), undefined);
+});
+
+/** Sends `data` and returns the message the reader gets. */
+function roundTrip(writer: WriterCase, data: Uint8Array): Uint8Array {
+  assert.equal(writer.send(data), Status.Ok);
+  return writer.readOne();
+}
+
+for (const [kind, open] of Object.entries(writerCases)) {
+  test(`pinned payload, ${kind}: a reused array is sent as it is at each write, across GCs`, () => {
+    using writer = open();
+    // A view at an offset into a small buffer: its address is the buffer's plus 8.
+    const data = new Uint8Array(48).subarray(8, 40);
+    for (let seq = 0; seq < 1000; seq++) {
+      assert.deepEqual(roundTrip(writer, fill(data, seq)), fill(new Uint8Array(32), seq), `message ${seq}`);
+      if (seq % 100 === 99) churnHeap();
+    }
+  });
+
+  test(`pinned payload, ${kind}: another array, then a detached pinned one, are sent as they are`, () => {
+    using writer = open();
+    const pinned = new Uint8Array(new ArrayBuffer(24));
+    for (let seq = 0; seq < 300; seq++) roundTrip(writer, fill(pinned, seq));
+    const other = fill(new Uint8Array(40), 7);
+    assert.deepEqual(roundTrip(writer, other), other);
+    assert.deepEqual(roundTrip(writer, fill(pinned, 1)), fill(new Uint8Array(24), 1));
+    structuredClone(pinned.buffer, { transfer: [pinned.buffer] });
+    assert.equal(pinned.byteLength, 0);
+    if (writer.emptyMessages) {
+      assert.deepEqual(roundTrip(writer, pinned), new Uint8Array(0), "a detached array is an empty message");
+    } else {
+      assert.equal(writer.send(pinned), Status.EmptyMessage);
+    }
+  });
+}
