@@ -63,7 +63,7 @@ export function open(path: string): RuntimeAdapter {
     isNull(pointer: NativePointer): boolean {
       return pointer === null;
     },
-    // Also moves a small array's bytes off the V8 heap for good, so the address stays valid.
+    // Deno keeps typed arrays' bytes off the V8 heap, where they never move.
     addressOf(array: Uint8Array): NativePointer {
       return Deno.UnsafePointer.of(array) as unknown as NativePointer;
     },

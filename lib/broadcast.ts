@@ -160,12 +160,13 @@ export class BroadcastTransmitter implements Disposable {
     if ((msgTypeId | 0) !== msgTypeId || msgTypeId < 0 || !(data instanceof Uint8Array)) {
       return Status.InvalidArgument;
     }
+    // The address first: the length is the view's at the call (_pinned_payload.ts).
+    const address = this.#payload.addressOf(data);
     const length = data.byteLength;
     if (length > this.messageLengthMax) return Status.MessageTooLarge;
     // One FFI call: libzigbolt's transmit (counters included) costs less than the same
     // stores made from JavaScript, whose Atomics are calls (docs/broadcast.md).
     const { adapter: { symbols }, handle } = this.#endpoint;
-    const address = this.#payload.addressOf(data);
     return address === undefined
       ? symbols.zigbolt_broadcast_transmit(handle, msgTypeId, data, length)
       : symbols.zigbolt_broadcast_transmit_by_address(handle, msgTypeId, address, length);

@@ -153,8 +153,9 @@ export class MpscRingBuffer implements Disposable {
    */
   write(data: Uint8Array, msgTypeId: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
-    const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
+    // The address first: the length is the view's at the call (_pinned_payload.ts).
     const address = this.#payload.addressOf(data);
+    const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
     const symbols = this.#adapter.symbols;
     const status = address === undefined
       ? symbols.zigbolt_mpsc_write(this.#handle, data, length, msgTypeId)

@@ -1,7 +1,7 @@
 /**
- * Writers that pass a reused payload array by address (Deno; _pinned_payload.ts): every
- * writer still sends the array's bytes as they are at each call, whatever the garbage
- * collector, views with offsets, a switch to another array or a detached buffer do.
+ * Writers that pass a reused payload array by address (Deno; _pinned_payload.ts): each
+ * writer takes that path, and still sends the array's bytes as they are at each call,
+ * whatever views with offsets, a switch to another array, a resized or a detached buffer do.
  * Under Bun nothing is pinned and the same tests check the by-value path.
  * @module
  */
@@ -16,6 +16,7 @@ import {
   Status,
 } from "../mod.ts";
 import { native } from "../lib/_native.ts";
+import type { NativeSymbols } from "../lib/_symbols.ts";
 import { PinnedPayload } from "../lib/_pinned_payload.ts";
 import { runtime, test, uniqueName } from "./_harness.ts";
 
@@ -28,6 +29,8 @@ interface WriterCase extends Disposable {
   readOne(): Uint8Array;
   /** Whether a zero-length message is one (an IPC channel refuses it: EmptyMessage). */
   emptyMessages: boolean;
+  /** The symbol the writer calls with a pinned address. */
+  byAddress: keyof NativeSymbols;
 }
 
 function okOf(written: boolean): number {
@@ -51,6 +54,7 @@ const writerCases: Record<string, () => WriterCase> = {
     return {
       send: (data) => okOf(ring.write(data, 1)),
       emptyMessages: true,
+      byAddress: "zigbolt_spsc_write_by_address",
       readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
       [Symbol.dispose]: () => ring.close(),
     };
@@ -60,6 +64,7 @@ const writerCases: Record<string, () => WriterCase> = {
     return {
       send: (data) => okOf(ring.write(data, 1)),
       emptyMessages: true,
+      byAddress: "zigbolt_mpsc_write_by_address",
       readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
       [Symbol.dispose]: () => ring.close(),
     };
@@ -71,6 +76,7 @@ const writerCases: Record<string, () => WriterCase> = {
     return {
       send: (data) => writer.tryAppend(data, 1),
       emptyMessages: true,
+      byAddress: "zigbolt_log_buffer_append_by_address",
       readOne: () => single((take) => reader.poll((data) => take(data.slice()))),
       [Symbol.dispose]: () => (reader.close(), writer.close()),
     };
@@ -82,6 +88,7 @@ const writerCases: Record<string, () => WriterCase> = {
     return {
       send: (data) => transmitter.tryTransmit(1, data),
       emptyMessages: true,
+      byAddress: "zigbolt_broadcast_transmit_by_address",
       readOne: () => single((take) => receiver.receive((f) => take(copyOf(f.bytes, f.offset, f.length)))),
       [Symbol.dispose]: () => (receiver.close(), transmitter.close()),
     };
@@ -93,6 +100,7 @@ const writerCases: Record<string, () => WriterCase> = {
     return {
       send: (data) => publisher.tryPublish(data, 1),
       emptyMessages: false,
+      byAddress: "zigbolt_publish_by_address",
       readOne: () => single((take) => subscriber.poll((data) => take(data.slice()))),
       [Symbol.dispose]: () => (subscriber.close(), publisher.close()),
     };
@@ -105,12 +113,32 @@ function fill(data: Uint8Array, seq: number): Uint8Array {
   return data;
 }
 
-/** Allocates enough small arrays to run young-generation collections. */
-function churnHeap(): void {
-  let keep: Uint8Array[] = [];
-  for (let i = 0; i < 20_000; i++) {
-    keep.push(new Uint8Array(24));
-    if (keep.length > 1000) keep = [];
+/** Runs `body` while counting the calls of symbol `name` (every writer reads its symbols per call). */
+function countingCalls(name: keyof NativeSymbols, body: () => void): number {
+  const adapter = native() as { symbols: NativeSymbols };
+  const original = adapter.symbols;
+  const target = original[name] as (...args: unknown[]) => number;
+  let calls = 0;
+  adapter.symbols = {
+    ...original,
+    [name]: (...args: unknown[]) => (calls++, target(...args)),
+  };
+  try {
+    body();
+  } finally {
+    adapter.symbols = original;
+  }
+  return calls;
+}
+
+/** Sends `data` `times` times, each message read back and checked. */
+function sendChecked(writer: WriterCase, data: Uint8Array, times: number): void {
+  for (let seq = 0; seq < times; seq++) {
+    assert.deepEqual(
+      roundTrip(writer, fill(data, seq)),
+      fill(new Uint8Array(data.length), seq),
+      `message ${seq}`,
+    );
   }
 }
 
@@ -138,14 +166,30 @@ function roundTrip(writer: WriterCase, data: Uint8Array): Uint8Array {
 }
 
 for (const [kind, open] of Object.entries(writerCases)) {
-  test(`pinned payload, ${kind}: a reused array is sent as it is at each write, across GCs`, () => {
+  test(`pinned payload, ${kind}: a reused array goes by address in Deno, as it is at each write`, () => {
     using writer = open();
-    // A view at an offset into a small buffer: its address is the buffer's plus 8.
+    // A view at an offset into a buffer: its address is the buffer's plus 8.
     const data = new Uint8Array(48).subarray(8, 40);
-    for (let seq = 0; seq < 1000; seq++) {
-      assert.deepEqual(roundTrip(writer, fill(data, seq)), fill(new Uint8Array(32), seq), `message ${seq}`);
-      if (seq % 100 === 99) churnHeap();
-    }
+    const byAddress = countingCalls(writer.byAddress, () => sendChecked(writer, data, 1000));
+    assert.equal(byAddress, runtime === "deno" ? 1000 - 256 : 0);
+  });
+
+  test(`pinned payload, ${kind}: a pinned view of a resizable buffer is sent at its length of the time`, () => {
+    using writer = open();
+    const buffer = new ArrayBuffer(32, { maxByteLength: 64 });
+    const tracking = new Uint8Array(buffer);
+    sendChecked(writer, tracking, 300);
+    buffer.resize(16);
+    sendChecked(writer, tracking, 2);
+    buffer.resize(64);
+    sendChecked(writer, tracking, 2);
+    // A fixed-length view the buffer shrank under is out of bounds: length 0.
+    const fixed = new Uint8Array(buffer, 0, 48);
+    sendChecked(writer, fixed, 300);
+    buffer.resize(8);
+    assert.equal(fixed.byteLength, 0);
+    if (writer.emptyMessages) assert.deepEqual(roundTrip(writer, fixed), new Uint8Array(0));
+    else assert.equal(writer.send(fixed), Status.EmptyMessage);
   });
 
   test(`pinned payload, ${kind}: another array, then a detached pinned one, are sent as they are`, () => {
