@@ -6,7 +6,8 @@
 import type { RuntimeAdapter } from "./_adapter.ts";
 import * as layout from "./_ring_layout.ts";
 import type { NativePointer } from "./_symbols.ts";
-import { lastStatusError } from "./_native.ts";
+import { lastStatusError, statusError } from "./_native.ts";
+import { Status } from "./status.ts";
 import {
   CorruptChannelError,
   HandleClosedError,
@@ -102,6 +103,13 @@ export function checkedWriteLength(
     throw writeError(name, payloadLengthMax, data, msgTypeId);
   }
   return length;
+}
+
+/** A ring write's status as `write` returns it: true written, false full; else throws. */
+export function writeResult(name: string, status: number): boolean {
+  if (status === Status.Ok) return true;
+  if (status === Status.BackPressure) return false;
+  throw statusError(status, `Cannot write to ring "${name}"`);
 }
 
 function writeError(name: string, payloadLengthMax: number, data: unknown, msgTypeId: number): Error {

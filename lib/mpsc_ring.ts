@@ -20,6 +20,7 @@ import {
   type RingFragmentHandler,
   type RingMessageHandler,
   type RingOptions,
+  writeResult,
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
 import { checkedName, cString } from "./_names.ts";
@@ -30,7 +31,6 @@ import { PinnedPayload } from "./_pinned_payload.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
 import { ringCounters, RingCounterType } from "./_ring_counters.ts";
-import { Status } from "./status.ts";
 
 /**
  * How long (ms) the record at the head may stay unwritten while the tail is past it before
@@ -160,9 +160,7 @@ export class MpscRingBuffer implements Disposable {
     const status = address === undefined
       ? symbols.zigbolt_mpsc_write(this.#handle, data, length, msgTypeId)
       : symbols.zigbolt_mpsc_write_by_address(this.#handle, address, length, msgTypeId);
-    if (status === Status.Ok) return true;
-    if (status === Status.BackPressure) return false;
-    throw statusError(status, `Cannot write to ring "${this.name}"`);
+    return writeResult(this.name, status);
   }
 
   /**

@@ -19,18 +19,18 @@ import {
   type RingFragmentHandler,
   type RingMessageHandler,
   type RingOptions,
+  writeResult,
 } from "./_ring_common.ts";
 import * as layout from "./_ring_layout.ts";
 import { checkedName, cString } from "./_names.ts";
 import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_structure_common.ts";
-import { native, statusError } from "./_native.ts";
+import { native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
 import { ringCounters, RingCounterType } from "./_ring_counters.ts";
-import { Status } from "./status.ts";
 
 export type { RingFragmentHandler, RingMessageHandler, RingOptions };
 
@@ -138,9 +138,7 @@ export class SpscRingBuffer implements Disposable {
     const status = address === undefined
       ? symbols.zigbolt_spsc_write(this.#handle, data, length, msgTypeId)
       : symbols.zigbolt_spsc_write_by_address(this.#handle, address, length, msgTypeId);
-    if (status === Status.Ok) return true;
-    if (status === Status.BackPressure) return false;
-    throw statusError(status, `Cannot write to ring "${this.name}"`);
+    return writeResult(this.name, status);
   }
 
   /**
