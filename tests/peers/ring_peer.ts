@@ -250,14 +250,26 @@ async function pong(): Promise<void> {
   let stop = false;
   // Echoes from one preallocated buffer per length: no allocation per message.
   const replies = Array.from({ length: 257 }, (_, n) => new Uint8Array(n));
+  const replyWords = replies.map((reply) => new Int32Array(reply.buffer, 0, reply.length >> 2));
+  let ringWords: Int32Array | undefined;
   const onFragment = (fragment: Fragment) => {
     if (fragment.msgTypeId === typeEnd) {
       stop = true;
       return;
     }
-    const reply = replies[fragment.length];
-    const { bytes, offset } = fragment;
-    for (let i = 0; i < reply.length; i++) reply[i] = bytes[offset + i];
+    const { bytes, offset, length } = fragment;
+    const reply = replies[length];
+    ringWords ??= new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+    // Four bytes at a time (payloads start 8-aligned in the ring): a byte loop costs Deno
+    // ~14 ns for 32 bytes against ~5, and 40-70 ns of round trip measured.
+    let copied = 0;
+    if ((offset & 3) === 0) {
+      const words = replyWords[length];
+      const first = offset >> 2;
+      for (let i = 0; i < words.length; i++) words[i] = ringWords[first + i];
+      copied = words.length << 2;
+    }
+    for (let i = copied; i < length; i++) reply[i] = bytes[offset + i];
     while (!pongRing.write(reply, fragment.msgTypeId));
   };
   pingRing.readFragments(onFragment, 0);
@@ -302,17 +314,30 @@ function roundTrips(
   samples: Float64Array,
   heap: HeapSamples,
 ): void {
-  let got = false;
-  const onFragment = (fragment: Fragment) => {
-    if (fragment.msgTypeId === typeData) got = true;
-  };
+  const reply = new ReplyWait();
   for (let i = 0; i < samples.length; i++) {
     heap.sample(i);
     const t0 = monotonicNs();
     while (!pingRing.write(message, typeData));
-    got = false;
-    while (!got) pongRing.readFragments(onFragment, 1);
+    reply.wait(pongRing);
     samples[i] = monotonicNs() - t0;
+  }
+}
+
+/**
+ * Polls for the pong. A method, not a loop inside the timed one: Deno compiled that inner
+ * loop on its own (on-stack replacement) and left it at every round trip, back into code
+ * that boxes the clock readings: in some runs, 32 bytes allocated per round trip.
+ */
+class ReplyWait {
+  #got = false;
+  readonly #onFragment = (fragment: Fragment) => {
+    if (fragment.msgTypeId === typeData) this.#got = true;
+  };
+
+  wait(ring: SpscRingBuffer): void {
+    this.#got = false;
+    while (!this.#got) ring.readFragments(this.#onFragment, 1);
   }
 }
 
