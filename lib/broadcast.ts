@@ -201,6 +201,11 @@ export class BroadcastTransmitter implements Disposable {
   }
 
   #error(status: number, msgTypeId: number, data: Uint8Array): ZigBoltError {
+    if (!(data instanceof Uint8Array)) {
+      return new InvalidArgumentError(
+        `Cannot transmit on broadcast buffer "${this.name}": data must be a Uint8Array (arguments: msgTypeId, data)`,
+      );
+    }
     const context = `Cannot transmit ${data.byteLength} bytes on broadcast buffer "${this.name}"`;
     if (status === Status.InvalidArgument) {
       return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`);

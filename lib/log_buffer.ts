@@ -253,9 +253,23 @@ export class LogBuffer implements Disposable {
   /** Like `tryAppend`, throwing the typed error (BackPressureError included) instead. */
   append(data: Uint8Array, msgTypeId: number): void {
     const status = this.tryAppend(data, msgTypeId);
-    if (status !== Status.Ok) {
-      throw statusError(status, `Cannot append ${data?.byteLength} bytes to log buffer "${this.name}"`);
+    if (status !== Status.Ok) throw this.#appendError(status, data, msgTypeId);
+  }
+
+  #appendError(status: number, data: Uint8Array, msgTypeId: number): Error {
+    if (!(data instanceof Uint8Array)) {
+      return new InvalidArgumentError(
+        `Cannot append to log buffer "${this.name}": data must be a Uint8Array`,
+      );
     }
+    const context = `Cannot append ${data.byteLength} bytes to log buffer "${this.name}"`;
+    if (status === Status.InvalidArgument && (msgTypeId | 0) !== msgTypeId) {
+      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
+    }
+    if (status === Status.InvalidArgument && this.#claimOffset >= 0) {
+      return new InvalidArgumentError(`${context}: a claim is outstanding (commit or abort it first)`);
+    }
+    return statusError(status, context);
   }
 
   /**

@@ -118,6 +118,12 @@ test("broadcast: bad capacities, sizes, type ids and names are typed errors", ()
   assert.equal(transmitter.tryTransmit(1, new Uint8Array(129)), Status.MessageTooLarge);
   assert.throws(() => transmitter.transmit(-1, new Uint8Array(1)), InvalidArgumentError);
   assert.throws(() => transmitter.transmit(1.5, new Uint8Array(1)), InvalidArgumentError);
+  // Arguments swapped (data first): the error names the data, not the type id.
+  assert.throws(
+    () => transmitter.transmit(new Uint8Array(1) as unknown as number, 1 as unknown as Uint8Array),
+    (error: unknown) =>
+      error instanceof InvalidArgumentError && /data must be a Uint8Array/.test(error.message),
+  );
   transmitter.transmit(1, new Uint8Array(128));
   transmitter.transmit(2, new Uint8Array(0));
   using receiver = BroadcastReceiver.open({ name });

@@ -161,6 +161,14 @@ test("log buffer: bad term lengths, names, lengths and type ids are typed errors
   assert.throws(() => log.claim(1.5, 1), InvalidArgumentError);
   assert.throws(() => log.claim(8, 2 ** 31), InvalidArgumentError);
   assert.equal(log.tryAppend(new Uint8Array(5000), 1), Status.MessageTooLarge);
+  const explains = (pattern: RegExp) => (error: unknown) =>
+    error instanceof InvalidArgumentError && pattern.test(error.message);
+  assert.throws(() => log.append("text" as unknown as Uint8Array, 1), explains(/data must be a Uint8Array/));
+  assert.throws(() => log.append(new Uint8Array(8), 1.5), explains(/msgTypeId 1.5 is not a 32-bit integer/));
+  using other = LogBuffer.create({ name: uniqueName("log-bad-append"), termLength: 4096 });
+  const claim = other.claim(8, 1)!;
+  assert.throws(() => other.append(new Uint8Array(8), 1), explains(/a claim is outstanding/));
+  claim.abort();
   assert.throws(() => log.poll(() => {}, -1), InvalidArgumentError);
   log.claim(4096 - 16, 1)!.commit();
 });
