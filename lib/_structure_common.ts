@@ -1,13 +1,15 @@
 /**
  * What the TypeScript classes of the named shared-memory structures (IPC channel, rings, log
- * buffer, broadcast) share: the create/open flag bits, checked C ABI results, peer states and
- * the FinalizationRegistry backstop that closes a handle nobody closed.
+ * buffer, broadcast) share: the create/open flag bits, checked C ABI results, peer states,
+ * writers' argument errors and the FinalizationRegistry backstop that closes a handle nobody
+ * closed.
  * @module
  */
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import type { PeerState } from "./ipc_channel.ts";
 import { OrderedCounter } from "./_ordered_counters.ts";
+import { InvalidArgumentError } from "./errors.ts";
 
 /** The flag bits of every `zigbolt_<x>_create_ex`/`_open_ex` (common.zig flag_*). */
 export const structureFlags = { preFault: 1, hugepages: 2, mlock: 4, replace: 8 } as const;
@@ -52,6 +54,32 @@ export function checkedResult(result: number, context: string): number {
 export function checkedHandle(handle: NativePointer, context: string): NativePointer {
   if (native().isNull(handle)) throw lastStatusError(context);
   return handle;
+}
+
+/**
+ * How a failed write of `data` starts its message: "Cannot publish 8 bytes on channel "/x"",
+ * or without the byte count when `data` is no Uint8Array.
+ */
+export function writeContext(verb: string, target: string, data: unknown): string {
+  return data instanceof Uint8Array
+    ? `Cannot ${verb} ${data.byteLength} bytes ${target}`
+    : `Cannot ${verb} ${target}`;
+}
+
+/**
+ * The InvalidArgumentError naming which of a writer's `(data, msgTypeId)` is bad, for
+ * writers that take any 32-bit type id (IPC publish, log append); undefined if neither is.
+ */
+export function int32WriteArgumentError(
+  context: string,
+  data: unknown,
+  msgTypeId: number,
+): InvalidArgumentError | undefined {
+  if (!(data instanceof Uint8Array)) return new InvalidArgumentError(`${context}: data must be a Uint8Array`);
+  if ((msgTypeId | 0) !== msgTypeId) {
+    return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
+  }
+  return undefined;
 }
 
 /** A registry that closes the handle of an object collected without `close()`. */

@@ -26,8 +26,10 @@ import {
   checkedResult,
   closeBackstop,
   flagsOf,
+  int32WriteArgumentError,
   peerStates,
   type SegmentOptions,
+  writeContext,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -336,13 +338,9 @@ export class IpcChannel implements Disposable {
   }
 
   #publishError(status: number, data: Uint8Array, msgTypeId: number): Error {
-    if (!(data instanceof Uint8Array)) {
-      return new InvalidArgumentError(`Cannot publish on channel "${this.name}": data must be a Uint8Array`);
-    }
-    const context = `Cannot publish ${data.byteLength} bytes on channel "${this.name}"`;
-    if (status === Status.InvalidArgument && (msgTypeId | 0) !== msgTypeId) {
-      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
-    }
+    const context = writeContext("publish", `on channel "${this.name}"`, data);
+    const invalid = int32WriteArgumentError(context, data, msgTypeId);
+    if (invalid !== undefined) return invalid;
     if (status === Status.BackPressure && this.peerState("subscriber") === "dead") {
       return statusError(
         Status.PeerDead,

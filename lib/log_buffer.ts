@@ -29,9 +29,11 @@ import {
   checkedResult,
   closeBackstop,
   flagsOf,
+  int32WriteArgumentError,
   orderedCounters,
   peerStates,
   type SegmentOptions,
+  writeContext,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -257,15 +259,9 @@ export class LogBuffer implements Disposable {
   }
 
   #appendError(status: number, data: Uint8Array, msgTypeId: number): Error {
-    if (!(data instanceof Uint8Array)) {
-      return new InvalidArgumentError(
-        `Cannot append to log buffer "${this.name}": data must be a Uint8Array`,
-      );
-    }
-    const context = `Cannot append ${data.byteLength} bytes to log buffer "${this.name}"`;
-    if (status === Status.InvalidArgument && (msgTypeId | 0) !== msgTypeId) {
-      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not a 32-bit integer`);
-    }
+    const context = writeContext("append", `to log buffer "${this.name}"`, data);
+    const invalid = int32WriteArgumentError(context, data, msgTypeId);
+    if (invalid !== undefined) return invalid;
     if (status === Status.InvalidArgument && this.#claimOffset >= 0) {
       return new InvalidArgumentError(`${context}: a claim is outstanding (commit or abort it first)`);
     }
