@@ -16,7 +16,12 @@ import {
   MessageTooLargeError,
 } from "./errors.ts";
 import type { Fragment } from "./fragment.ts";
-import { flagsOf as structureFlagsOf, type SegmentOptions } from "./_structure_common.ts";
+import {
+  flagsOf as structureFlagsOf,
+  lengthArgumentError,
+  type SegmentOptions,
+  writeLength,
+} from "./_structure_common.ts";
 
 /** Options of `SpscRingBuffer.create`/`open` and `MpscRingBuffer.create`/`open`. */
 export interface RingOptions extends SegmentOptions {
@@ -88,21 +93,26 @@ export function corruptError(name: string, detail: string): CorruptChannelError 
   return new CorruptChannelError(`Ring "${name}" is corrupt: ${detail}`);
 }
 
-/** The payload length of `data`, if `write(data, msgTypeId)` may write it; else throws. */
+/**
+ * The payload length `write(data, msgTypeId, length)` writes (`length`, default all of
+ * `data`), if it may write it; else throws.
+ */
 export function checkedWriteLength(
   name: string,
   payloadLengthMax: number,
   data: Uint8Array,
   msgTypeId: number,
+  length: number | undefined,
 ): number {
-  const length = data?.byteLength;
+  const bytes = length === undefined ? data?.byteLength : writeLength(data, length);
   if (
-    !(length <= payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff ||
+    !(bytes >= 0 && bytes <= payloadLengthMax) || (msgTypeId >>> 0) !== msgTypeId ||
+    msgTypeId > 0x7fff_ffff ||
     !(data instanceof Uint8Array)
   ) {
-    throw writeError(name, payloadLengthMax, data, msgTypeId);
+    throw writeError(name, payloadLengthMax, data, msgTypeId, length);
   }
-  return length;
+  return bytes;
 }
 
 /** A ring write's status as `write` returns it: true written, false full; else throws. */
@@ -112,14 +122,22 @@ export function writeResult(name: string, status: number): boolean {
   throw statusError(status, `Cannot write to ring "${name}"`);
 }
 
-function writeError(name: string, payloadLengthMax: number, data: unknown, msgTypeId: number): Error {
+function writeError(
+  name: string,
+  payloadLengthMax: number,
+  data: unknown,
+  msgTypeId: number,
+  length: number | undefined,
+): Error {
   if (!(data instanceof Uint8Array)) {
     return new InvalidArgumentError(`Cannot write to ring "${name}": data must be a Uint8Array`);
   }
-  const length = data.byteLength;
-  if (length > payloadLengthMax) {
+  const invalidLength = lengthArgumentError(`Cannot write to ring "${name}"`, data, length);
+  if (invalidLength !== undefined) return invalidLength;
+  const bytes = writeLength(data, length);
+  if (bytes > payloadLengthMax) {
     return new MessageTooLargeError(
-      `Cannot write ${length} bytes to ring "${name}": at most ${payloadLengthMax} fit a message`,
+      `Cannot write ${bytes} bytes to ring "${name}": at most ${payloadLengthMax} fit a message`,
     );
   }
   return new InvalidArgumentError(

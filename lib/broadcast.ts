@@ -23,9 +23,12 @@ import {
   checkedResult,
   closeBackstop,
   flagsOf,
+  lengthArgumentError,
   orderedCounters,
   peerStates,
   type SegmentOptions,
+  writeContext,
+  writeLength,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -151,32 +154,35 @@ export class BroadcastTransmitter implements Disposable {
   }
 
   /**
-   * Copies one message into the buffer, overwriting the oldest: Status.Ok, or
-   * InvalidArgument (msgTypeId not an int32 >= 0), MessageTooLarge (over capacity / 8),
-   * HandleClosed, CorruptChannel. Never blocks, never allocates.
+   * Copies one message, `data` (or its first `length` bytes: a message encoded at the start
+   * of a reused buffer, without a `subarray` per message), into the buffer, overwriting the
+   * oldest: Status.Ok, or InvalidArgument (msgTypeId not an int32 >= 0, or a bad length),
+   * MessageTooLarge (over capacity / 8), HandleClosed, CorruptChannel. Never blocks, never
+   * allocates.
    */
-  tryTransmit(msgTypeId: number, data: Uint8Array): number {
+  tryTransmit(msgTypeId: number, data: Uint8Array, length?: number): number {
     if (this.#closed) return Status.HandleClosed;
     if ((msgTypeId | 0) !== msgTypeId || msgTypeId < 0 || !(data instanceof Uint8Array)) {
       return Status.InvalidArgument;
     }
     // The address first: the length is the view's at the call (_pinned_payload.ts).
     const address = this.#payload.addressOf(data);
-    const length = data.byteLength;
-    if (length > this.messageLengthMax) return Status.MessageTooLarge;
+    const bytes = length === undefined ? data.byteLength : writeLength(data, length);
+    if (bytes < 0) return Status.InvalidArgument;
+    if (bytes > this.messageLengthMax) return Status.MessageTooLarge;
     // One FFI call: libzigbolt's transmit (counters included) costs less than the same
     // stores made from JavaScript, whose Atomics are calls (docs/broadcast.md).
     const { adapter: { symbols }, handle } = this.#endpoint;
     return address === undefined
-      ? symbols.zigbolt_broadcast_transmit(handle, msgTypeId, data, length)
-      : symbols.zigbolt_broadcast_transmit_by_address(handle, msgTypeId, address, length);
+      ? symbols.zigbolt_broadcast_transmit(handle, msgTypeId, data, bytes)
+      : symbols.zigbolt_broadcast_transmit_by_address(handle, msgTypeId, address, bytes);
   }
 
   /** Like `tryTransmit`, throwing the typed error instead of returning a status. */
-  transmit(msgTypeId: number, data: Uint8Array): void {
-    const status = this.tryTransmit(msgTypeId, data);
+  transmit(msgTypeId: number, data: Uint8Array, length?: number): void {
+    const status = this.tryTransmit(msgTypeId, data, length);
     if (status === Status.Ok) return;
-    throw this.#error(status, msgTypeId, data);
+    throw this.#error(status, msgTypeId, data, length);
   }
 
   /**
@@ -200,13 +206,15 @@ export class BroadcastTransmitter implements Disposable {
     this.close();
   }
 
-  #error(status: number, msgTypeId: number, data: Uint8Array): ZigBoltError {
+  #error(status: number, msgTypeId: number, data: Uint8Array, length: number | undefined): ZigBoltError {
     if (!(data instanceof Uint8Array)) {
       return new InvalidArgumentError(
         `Cannot transmit on broadcast buffer "${this.name}": data must be a Uint8Array (arguments: msgTypeId, data)`,
       );
     }
-    const context = `Cannot transmit ${data.byteLength} bytes on broadcast buffer "${this.name}"`;
+    const context = writeContext("transmit", `on broadcast buffer "${this.name}"`, data, length);
+    const invalidLength = lengthArgumentError(context, data, length);
+    if (invalidLength !== undefined) return invalidLength;
     if (status === Status.InvalidArgument) {
       return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`);
     }

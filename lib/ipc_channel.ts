@@ -30,6 +30,7 @@ import {
   peerStates,
   type SegmentOptions,
   writeContext,
+  writeLength,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -182,27 +183,31 @@ export class IpcChannel implements Disposable {
   }
 
   /**
-   * Publishes one message (a copy of `data`). Throws BackPressureError when the subscriber
-   * is two terms behind (PeerDeadError if it has died), and the other typed errors.
-   * Use `tryPublish` in hot loops.
+   * Publishes one message (a copy of `data`, or of its first `length` bytes). Throws
+   * BackPressureError when the subscriber is two terms behind (PeerDeadError if it has
+   * died), and the other typed errors. Use `tryPublish` in hot loops.
    */
-  publish(data: Uint8Array, msgTypeId: number): void {
-    const status = this.tryPublish(data, msgTypeId);
-    if (status !== Status.Ok) throw this.#publishError(status, data, msgTypeId);
+  publish(data: Uint8Array, msgTypeId: number, length?: number): void {
+    const status = this.tryPublish(data, msgTypeId, length);
+    if (status !== Status.Ok) throw this.#publishError(status, data, msgTypeId, length);
   }
 
   /**
    * Publishes without throwing: returns `Status.Ok` (0) or a negative status, e.g.
    * `Status.BackPressure` to retry later (`Status.PeerDead` now and then instead, once the
    * subscriber has died). No allocation. `errorForStatus` turns a status into its error.
+   * `length` (default: all of `data`) sends only the first `length` bytes of `data`: a
+   * message encoded at the start of a reused buffer, without a `subarray` per message.
    */
-  tryPublish(data: Uint8Array, msgTypeId: number): number {
+  tryPublish(data: Uint8Array, msgTypeId: number, length?: number): number {
     if ((msgTypeId | 0) !== msgTypeId || !(data instanceof Uint8Array)) return Status.InvalidArgument;
     const address = this.#payload.addressOf(data);
+    const bytes = length === undefined ? data.byteLength : writeLength(data, length);
+    if (bytes < 0) return Status.InvalidArgument;
     const symbols = this.#adapter.symbols;
     return address === undefined
-      ? symbols.zigbolt_publish(this.#handle, data, data.byteLength, msgTypeId)
-      : symbols.zigbolt_publish_by_address(this.#handle, address, data.byteLength, msgTypeId);
+      ? symbols.zigbolt_publish(this.#handle, data, bytes, msgTypeId)
+      : symbols.zigbolt_publish_by_address(this.#handle, address, bytes, msgTypeId);
   }
 
   /**
@@ -337,9 +342,9 @@ export class IpcChannel implements Disposable {
     return checkedResult(result, `Cannot ${action} channel "${this.name}"`);
   }
 
-  #publishError(status: number, data: Uint8Array, msgTypeId: number): Error {
-    const context = writeContext("publish", `on channel "${this.name}"`, data);
-    const invalid = int32WriteArgumentError(context, data, msgTypeId);
+  #publishError(status: number, data: Uint8Array, msgTypeId: number, length: number | undefined): Error {
+    const context = writeContext("publish", `on channel "${this.name}"`, data, length);
+    const invalid = int32WriteArgumentError(context, data, msgTypeId, length);
     if (invalid !== undefined) return invalid;
     if (status === Status.BackPressure && this.peerState("subscriber") === "dead") {
       return statusError(

@@ -34,6 +34,7 @@ import {
   peerStates,
   type SegmentOptions,
   writeContext,
+  writeLength,
 } from "./_structure_common.ts";
 import {
   CorruptChannelError,
@@ -237,30 +238,34 @@ export class LogBuffer implements Disposable {
   }
 
   /**
-   * Copies `data` into the log as one message: Status.Ok, Status.BackPressure (retry later),
-   * or another status (MessageTooLarge, PeerDead, CorruptChannel, ...). No allocation.
+   * Copies `data` (or its first `length` bytes: a message encoded at the start of a reused
+   * buffer, without a `subarray` per message) into the log as one message: Status.Ok,
+   * Status.BackPressure (retry later), or another status (MessageTooLarge, PeerDead,
+   * CorruptChannel, ...). No allocation.
    */
-  tryAppend(data: Uint8Array, msgTypeId: number): number {
+  tryAppend(data: Uint8Array, msgTypeId: number, length?: number): number {
     if (this.#closed) return Status.HandleClosed;
     if (!(data instanceof Uint8Array) || (msgTypeId | 0) !== msgTypeId || this.#claimOffset >= 0) {
       return Status.InvalidArgument;
     }
     const address = this.#payload.addressOf(data);
+    const bytes = length === undefined ? data.byteLength : writeLength(data, length);
+    if (bytes < 0) return Status.InvalidArgument;
     const symbols = this.#adapter.symbols;
     return address === undefined
-      ? symbols.zigbolt_log_buffer_append(this.#handle, data, data.byteLength, msgTypeId)
-      : symbols.zigbolt_log_buffer_append_by_address(this.#handle, address, data.byteLength, msgTypeId);
+      ? symbols.zigbolt_log_buffer_append(this.#handle, data, bytes, msgTypeId)
+      : symbols.zigbolt_log_buffer_append_by_address(this.#handle, address, bytes, msgTypeId);
   }
 
   /** Like `tryAppend`, throwing the typed error (BackPressureError included) instead. */
-  append(data: Uint8Array, msgTypeId: number): void {
-    const status = this.tryAppend(data, msgTypeId);
-    if (status !== Status.Ok) throw this.#appendError(status, data, msgTypeId);
+  append(data: Uint8Array, msgTypeId: number, length?: number): void {
+    const status = this.tryAppend(data, msgTypeId, length);
+    if (status !== Status.Ok) throw this.#appendError(status, data, msgTypeId, length);
   }
 
-  #appendError(status: number, data: Uint8Array, msgTypeId: number): Error {
-    const context = writeContext("append", `to log buffer "${this.name}"`, data);
-    const invalid = int32WriteArgumentError(context, data, msgTypeId);
+  #appendError(status: number, data: Uint8Array, msgTypeId: number, length: number | undefined): Error {
+    const context = writeContext("append", `to log buffer "${this.name}"`, data, length);
+    const invalid = int32WriteArgumentError(context, data, msgTypeId, length);
     if (invalid !== undefined) return invalid;
     if (status === Status.InvalidArgument && this.#claimOffset >= 0) {
       return new InvalidArgumentError(`${context}: a claim is outstanding (commit or abort it first)`);

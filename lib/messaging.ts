@@ -193,14 +193,17 @@ export class RawPublisher implements Disposable {
     this.#ownsChannel = ownsChannel;
   }
 
-  /** `Status.Ok` or a negative status (see `IpcChannel.tryPublish`). */
-  offer(data: Uint8Array, msgTypeId: number): number {
-    return this.channel.tryPublish(data, msgTypeId);
+  /**
+   * `Status.Ok` or a negative status (see `IpcChannel.tryPublish`, which `length` is for:
+   * the first `length` bytes of `data`, default all).
+   */
+  offer(data: Uint8Array, msgTypeId: number, length?: number): number {
+    return this.channel.tryPublish(data, msgTypeId, length);
   }
 
   /** Publishes or throws the typed error. */
-  publish(data: Uint8Array, msgTypeId: number): void {
-    this.channel.publish(data, msgTypeId);
+  publish(data: Uint8Array, msgTypeId: number, length?: number): void {
+    this.channel.publish(data, msgTypeId, length);
   }
 
   close(): void {

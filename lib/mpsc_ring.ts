@@ -146,20 +146,21 @@ export class MpscRingBuffer implements Disposable {
   }
 
   /**
-   * Copies `data` into the ring as one message of type `msgTypeId` (an integer >= 0).
-   * Returns true when written, false when the ring is full (retry later). Throws
+   * Copies `data` (or its first `length` bytes: a message encoded at the start of a reused
+   * buffer, without a `subarray` per message) into the ring as one message of type
+   * `msgTypeId` (an integer >= 0). Returns true when written, false when the ring is full (retry later). Throws
    * MessageTooLargeError, InvalidArgumentError, HandleClosedError, CorruptChannelError,
    * TooManyHandlesError (64 live producers already).
    */
-  write(data: Uint8Array, msgTypeId: number): boolean {
+  write(data: Uint8Array, msgTypeId: number, length?: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
     // The address first: the length is the view's at the call (_pinned_payload.ts).
     const address = this.#payload.addressOf(data);
-    const length = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId);
+    const bytes = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId, length);
     const symbols = this.#adapter.symbols;
     const status = address === undefined
-      ? symbols.zigbolt_mpsc_write(this.#handle, data, length, msgTypeId)
-      : symbols.zigbolt_mpsc_write_by_address(this.#handle, address, length, msgTypeId);
+      ? symbols.zigbolt_mpsc_write(this.#handle, data, bytes, msgTypeId)
+      : symbols.zigbolt_mpsc_write_by_address(this.#handle, address, bytes, msgTypeId);
     return writeResult(this.name, status);
   }
 
