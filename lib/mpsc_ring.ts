@@ -148,9 +148,9 @@ export class MpscRingBuffer implements Disposable {
   /**
    * Copies `data` (or its first `length` bytes: a message encoded at the start of a reused
    * buffer, without a `subarray` per message) into the ring as one message of type
-   * `msgTypeId` (an integer >= 0). Returns true when written, false when the ring is full (retry later). Throws
-   * MessageTooLargeError, InvalidArgumentError, HandleClosedError, CorruptChannelError,
-   * TooManyHandlesError (64 live producers already).
+   * `msgTypeId` (an integer >= 0). Returns true when written, false when the ring is full
+   * (retry later). Throws MessageTooLargeError, InvalidArgumentError, HandleClosedError,
+   * CorruptChannelError, TooManyHandlesError (64 live producers already).
    */
   write(data: Uint8Array, msgTypeId: number, length?: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");

@@ -127,8 +127,9 @@ export class SpscRingBuffer implements Disposable {
   /**
    * Copies `data` (or its first `length` bytes: a message encoded at the start of a reused
    * buffer, without a `subarray` per message) into the ring as one message of type
-   * `msgTypeId` (an integer >= 0). Returns true when written, false when the ring is full (retry later). Throws
-   * MessageTooLargeError, InvalidArgumentError, HandleClosedError, CorruptChannelError.
+   * `msgTypeId` (an integer >= 0). Returns true when written, false when the ring is full
+   * (retry later). Throws MessageTooLargeError, InvalidArgumentError, HandleClosedError,
+   * CorruptChannelError.
    */
   write(data: Uint8Array, msgTypeId: number, length?: number): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
