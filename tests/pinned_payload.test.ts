@@ -6,106 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  BroadcastReceiver,
-  BroadcastTransmitter,
-  IpcChannel,
-  LogBuffer,
-  MpscRingBuffer,
-  SpscRingBuffer,
-  Status,
-} from "../mod.ts";
+import { Status } from "../mod.ts";
 import { native } from "../lib/_native.ts";
 import type { NativeSymbols } from "../lib/_symbols.ts";
 import { PinnedPayload } from "../lib/_pinned_payload.ts";
-import { runtime, test, uniqueName } from "./_harness.ts";
-
-/**
- * One writer and its reader: `send` sends one message and returns a Status, `readOne` returns
- * a copy of the next message.
- */
-interface WriterCase extends Disposable {
-  send(data: Uint8Array): number;
-  readOne(): Uint8Array;
-  /** Whether a zero-length message is one (an IPC channel refuses it: EmptyMessage). */
-  emptyMessages: boolean;
-  /** The symbol the writer calls with a pinned address. */
-  byAddress: keyof NativeSymbols;
-}
-
-function okOf(written: boolean): number {
-  return written ? Status.Ok : Status.BackPressure;
-}
-
-function copyOf(bytes: Uint8Array, offset: number, length: number): Uint8Array {
-  return bytes.slice(offset, offset + length);
-}
-
-/** Reads with `poll(handler)`, which must deliver exactly one message. */
-function single(poll: (take: (copy: Uint8Array) => void) => number): Uint8Array {
-  let got: Uint8Array | undefined;
-  assert.equal(poll((copy) => got = copy), 1);
-  return got!;
-}
-
-const writerCases: Record<string, () => WriterCase> = {
-  spsc() {
-    const ring = SpscRingBuffer.create({ name: uniqueName("pin-spsc"), capacity: 1 << 16 });
-    return {
-      send: (data) => okOf(ring.write(data, 1)),
-      emptyMessages: true,
-      byAddress: "zigbolt_spsc_write_by_address",
-      readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
-      [Symbol.dispose]: () => ring.close(),
-    };
-  },
-  mpsc() {
-    const ring = MpscRingBuffer.create({ name: uniqueName("pin-mpsc"), capacity: 1 << 16 });
-    return {
-      send: (data) => okOf(ring.write(data, 1)),
-      emptyMessages: true,
-      byAddress: "zigbolt_mpsc_write_by_address",
-      readOne: () => single((take) => ring.readFragments((f) => take(copyOf(f.bytes, f.offset, f.length)))),
-      [Symbol.dispose]: () => ring.close(),
-    };
-  },
-  "log buffer"() {
-    const name = uniqueName("pin-log");
-    const writer = LogBuffer.create({ name, termLength: 1 << 16 });
-    const reader = LogBuffer.open({ name });
-    return {
-      send: (data) => writer.tryAppend(data, 1),
-      emptyMessages: true,
-      byAddress: "zigbolt_log_buffer_append_by_address",
-      readOne: () => single((take) => reader.poll((data) => take(data.slice()))),
-      [Symbol.dispose]: () => (reader.close(), writer.close()),
-    };
-  },
-  broadcast() {
-    const name = uniqueName("pin-bcast");
-    const transmitter = BroadcastTransmitter.create({ name, capacity: 1 << 16 });
-    const receiver = BroadcastReceiver.open({ name });
-    return {
-      send: (data) => transmitter.tryTransmit(1, data),
-      emptyMessages: true,
-      byAddress: "zigbolt_broadcast_transmit_by_address",
-      readOne: () => single((take) => receiver.receive((f) => take(copyOf(f.bytes, f.offset, f.length)))),
-      [Symbol.dispose]: () => (receiver.close(), transmitter.close()),
-    };
-  },
-  "ipc channel"() {
-    const name = uniqueName("pin-ipc");
-    const publisher = IpcChannel.create({ name, termLength: 1 << 16 });
-    const subscriber = IpcChannel.open({ name });
-    return {
-      send: (data) => publisher.tryPublish(data, 1),
-      emptyMessages: false,
-      byAddress: "zigbolt_publish_by_address",
-      readOne: () => single((take) => subscriber.poll((data) => take(data.slice()))),
-      [Symbol.dispose]: () => (subscriber.close(), publisher.close()),
-    };
-  },
-};
+import { runtime, test } from "./_harness.ts";
+import { type WriterCase, writerCases } from "./_writer_cases.ts";
 
 /** Fills `data` with bytes derived from `seq`. */
 function fill(data: Uint8Array, seq: number): Uint8Array {
@@ -161,8 +67,10 @@ test("pinned payload: an array written two at a time with another is never pinne
 
 /** Sends `data` and returns the message the reader gets. */
 function roundTrip(writer: WriterCase, data: Uint8Array): Uint8Array {
-  assert.equal(writer.send(data), Status.Ok);
-  return writer.readOne();
+  assert.equal(writer.trySend(data), Status.Ok);
+  const messages = writer.drain();
+  assert.equal(messages.length, 1);
+  return messages[0];
 }
 
 for (const [kind, open] of Object.entries(writerCases)) {
@@ -189,7 +97,7 @@ for (const [kind, open] of Object.entries(writerCases)) {
     buffer.resize(8);
     assert.equal(fixed.byteLength, 0);
     if (writer.emptyMessages) assert.deepEqual(roundTrip(writer, fixed), new Uint8Array(0));
-    else assert.equal(writer.send(fixed), Status.EmptyMessage);
+    else assert.equal(writer.trySend(fixed), Status.EmptyMessage);
   });
 
   test(`pinned payload, ${kind}: another array, then a detached pinned one, are sent as they are`, () => {
@@ -204,7 +112,7 @@ for (const [kind, open] of Object.entries(writerCases)) {
     if (writer.emptyMessages) {
       assert.deepEqual(roundTrip(writer, pinned), new Uint8Array(0), "a detached array is an empty message");
     } else {
-      assert.equal(writer.send(pinned), Status.EmptyMessage);
+      assert.equal(writer.trySend(pinned), Status.EmptyMessage);
     }
   });
 }

@@ -6,120 +6,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  BroadcastReceiver,
-  BroadcastTransmitter,
-  InvalidArgumentError,
-  IpcChannel,
-  LogBuffer,
-  MessageTooLargeError,
-  MpscRingBuffer,
-  RawPublisher,
-  SpscRingBuffer,
-  Status,
-} from "../mod.ts";
-import { test, uniqueName } from "./_harness.ts";
-
-/** One writer and its reader. */
-interface PrefixWriter extends Disposable {
-  /** The throwing form: ring `write`, `publish`, `append`, `transmit`. */
-  send(data: Uint8Array, length?: number): void;
-  /** The status form, for writers that have one. */
-  trySend?(data: Uint8Array, length?: number): number;
-  /** Copies of the messages waiting, oldest first. */
-  drain(): Uint8Array[];
-  /** Whether a zero-length message is one (an IPC channel refuses it: EmptyMessage). */
-  emptyMessages: boolean;
-}
-
-function written(ok: boolean): void {
-  assert.ok(ok, "the ring has room");
-}
-
-const writers: Record<string, () => PrefixWriter> = {
-  spsc() {
-    const ring = SpscRingBuffer.create({ name: uniqueName("prefix-spsc"), capacity: 1 << 16 });
-    return {
-      send: (data, length) => written(ring.write(data, 1, length)),
-      drain: () =>
-        collect((take) => ring.readFragments((f) => take(f.bytes.slice(f.offset, f.offset + f.length)))),
-      emptyMessages: true,
-      [Symbol.dispose]: () => ring.close(),
-    };
-  },
-  mpsc() {
-    const ring = MpscRingBuffer.create({ name: uniqueName("prefix-mpsc"), capacity: 1 << 16 });
-    return {
-      send: (data, length) => written(ring.write(data, 1, length)),
-      drain: () =>
-        collect((take) => ring.readFragments((f) => take(f.bytes.slice(f.offset, f.offset + f.length)))),
-      emptyMessages: true,
-      [Symbol.dispose]: () => ring.close(),
-    };
-  },
-  "log buffer"() {
-    const name = uniqueName("prefix-log");
-    const writer = LogBuffer.create({ name, termLength: 1 << 16 });
-    const reader = LogBuffer.open({ name });
-    return {
-      send: (data, length) => writer.append(data, 1, length),
-      trySend: (data, length) => writer.tryAppend(data, 1, length),
-      drain: () => collect((take) => reader.poll((data) => take(data.slice()))),
-      emptyMessages: true,
-      [Symbol.dispose]: () => (reader.close(), writer.close()),
-    };
-  },
-  broadcast() {
-    const name = uniqueName("prefix-bcast");
-    const transmitter = BroadcastTransmitter.create({ name, capacity: 1 << 16 });
-    const receiver = BroadcastReceiver.open({ name });
-    return {
-      send: (data, length) => transmitter.transmit(1, data, length),
-      trySend: (data, length) => transmitter.tryTransmit(1, data, length),
-      drain: () =>
-        collect((take) => receiver.receive((f) => take(f.bytes.slice(f.offset, f.offset + f.length)))),
-      emptyMessages: true,
-      [Symbol.dispose]: () => (receiver.close(), transmitter.close()),
-    };
-  },
-  "ipc channel"() {
-    const name = uniqueName("prefix-ipc");
-    const publisher = IpcChannel.create({ name, termLength: 1 << 16 });
-    const subscriber = IpcChannel.open({ name });
-    return {
-      send: (data, length) => publisher.publish(data, 1, length),
-      trySend: (data, length) => publisher.tryPublish(data, 1, length),
-      drain: () => collect((take) => subscriber.poll((data) => take(data.slice()))),
-      emptyMessages: false,
-      [Symbol.dispose]: () => (subscriber.close(), publisher.close()),
-    };
-  },
-  "raw publisher"() {
-    const name = uniqueName("prefix-raw");
-    const raw = new RawPublisher(IpcChannel.create({ name, termLength: 1 << 16 }), true);
-    const subscriber = IpcChannel.open({ name });
-    return {
-      send: (data, length) => raw.publish(data, 1, length),
-      trySend: (data, length) => raw.offer(data, 1, length),
-      drain: () => collect((take) => subscriber.poll((data) => take(data.slice()))),
-      emptyMessages: false,
-      [Symbol.dispose]: () => (subscriber.close(), raw.close()),
-    };
-  },
-};
-
-function collect(poll: (take: (copy: Uint8Array) => void) => number): Uint8Array[] {
-  const messages: Uint8Array[] = [];
-  while (poll((copy) => messages.push(copy)) > 0);
-  return messages;
-}
+import { InvalidArgumentError, MessageTooLargeError, Status } from "../mod.ts";
+import { test } from "./_harness.ts";
+import { writerCases } from "./_writer_cases.ts";
 
 /** `length` bytes derived from `seq`. */
 function pattern(length: number, seq: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seq * 31 + i * 7) & 0xff);
 }
 
-for (const [kind, open] of Object.entries(writers)) {
+for (const [kind, open] of Object.entries(writerCases)) {
   test(`write prefix, ${kind}: the first length bytes are sent; no length sends all`, () => {
     using writer = open();
     const data = pattern(40, 1);
@@ -132,7 +28,7 @@ for (const [kind, open] of Object.entries(writers)) {
       writer.send(data, 0);
       assert.deepEqual(writer.drain(), [new Uint8Array(0)]);
     } else {
-      assert.equal(writer.trySend!(data, 0), Status.EmptyMessage);
+      assert.equal(writer.trySend(data, 0), Status.EmptyMessage);
     }
   });
 
@@ -166,7 +62,7 @@ for (const [kind, open] of Object.entries(writers)) {
           error.message.includes(`length ${length} is not an integer in [0, 8] (bytes of data to send)`),
         `length ${length}`,
       );
-      if (writer.trySend) assert.equal(writer.trySend(data, length as number), Status.InvalidArgument);
+      if (writer.statusForm) assert.equal(writer.trySend(data, length as number), Status.InvalidArgument);
     }
     assert.deepEqual(writer.drain(), []);
   });
