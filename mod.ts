@@ -48,6 +48,9 @@ export {
 export { MpscRingBuffer } from "./lib/mpsc_ring.ts";
 export { RingCounterType } from "./lib/_ring_counters.ts";
 
+// ---- zero-copy claims (log buffer, rings) ----
+export { Claim } from "./lib/claim.ts";
+
 // ---- log buffer (docs/log-buffer.md) ----
 export {
   LogBuffer,

@@ -20,6 +20,12 @@ export const ringSymbols = {
     args: ["handle", "pointer", "u32", "i32"],
     returns: "i32",
   },
+  // int32_t zigbolt_spsc_try_claim(void* ring, uint32_t len, int32_t msg_type_id)
+  zigbolt_spsc_try_claim: { args: ["handle", "u32", "i32"], returns: "i32" },
+  // int32_t zigbolt_spsc_commit(void* ring, int32_t claim_offset)
+  zigbolt_spsc_commit: { args: ["handle", "i32"], returns: "i32" },
+  // int32_t zigbolt_spsc_abort(void* ring, int32_t claim_offset)
+  zigbolt_spsc_abort: { args: ["handle", "i32"], returns: "i32" },
   // int32_t zigbolt_spsc_claim(void* ring, uint32_t role)
   zigbolt_spsc_claim: { args: ["handle", "u32"], returns: "i32" },
   // int32_t zigbolt_spsc_peer_state(void* ring, uint32_t role)
@@ -46,6 +52,12 @@ export const ringSymbols = {
     args: ["handle", "pointer", "u32", "i32"],
     returns: "i32",
   },
+  // int32_t zigbolt_mpsc_try_claim(void* ring, uint32_t len, int32_t msg_type_id)
+  zigbolt_mpsc_try_claim: { args: ["handle", "u32", "i32"], returns: "i32" },
+  // int32_t zigbolt_mpsc_commit(void* ring, int32_t claim_offset)
+  zigbolt_mpsc_commit: { args: ["handle", "i32"], returns: "i32" },
+  // int32_t zigbolt_mpsc_abort(void* ring, int32_t claim_offset)
+  zigbolt_mpsc_abort: { args: ["handle", "i32"], returns: "i32" },
   // int32_t zigbolt_mpsc_claim_producer(void* ring)
   zigbolt_mpsc_claim_producer: { args: ["handle"], returns: "i32" },
   // int32_t zigbolt_mpsc_test_hang_after_claim(void* ring, uint32_t countdown)

@@ -46,6 +46,7 @@ import {
 import type { Fragment } from "./fragment.ts";
 import type { PeerState } from "./ipc_channel.ts";
 import { Status } from "./status.ts";
+import { Claim } from "./claim.ts";
 
 export type { LogFragmentHandler, LogMessageHandler };
 
@@ -66,56 +67,9 @@ const stallCheckPeriod = 1024;
 
 const backstop = closeBackstop((handle) => native().symbols.zigbolt_log_buffer_close(handle));
 
-/**
- * A frame claimed from a log buffer: write the payload into `bytes` (or through `view`) at
- * `offset .. offset + length`, then `commit()` it, or `abort()` it to turn it into padding.
- * The same object is reused by every claim of its log buffer: nothing is allocated.
- *
- * @example
- * ```ts
- * const claim = log.claim(16, 7);
- * if (claim !== null) {
- *   claim.view.setFloat64(claim.offset, 42000.5, true);
- *   claim.view.setFloat64(claim.offset + 8, 0.25, true);
- *   claim.commit();
- * }
- * ```
- */
-export class LogClaim {
-  /** The whole mapped segment; the payload is `bytes[offset, offset + length)`. */
-  readonly bytes: Uint8Array;
-  /** A DataView over the same segment, for writing fields in place. */
-  readonly view: DataView;
-  /** Payload start within `bytes` and `view` (16-byte aligned). */
-  offset = 0;
-  /** Payload length in bytes, as claimed. */
-  length = 0;
-  /** The message type id given to claim. */
-  msgTypeId = 0;
-  readonly #finish: (commit: boolean) => void;
-
-  /** Made by LogBuffer; not constructed directly. */
-  constructor(bytes: Uint8Array, view: DataView, finish: (commit: boolean) => void) {
-    this.bytes = bytes;
-    this.view = view;
-    this.#finish = finish;
-  }
-
-  /** Publishes the frame to the consumer. */
-  commit(): void {
-    this.#finish(true);
-  }
-
-  /** Turns the frame into padding: the consumer skips it. */
-  abort(): void {
-    this.#finish(false);
-  }
-
-  /** A view of the payload to fill (allocates a view object). */
-  payload(): Uint8Array {
-    return this.bytes.subarray(this.offset, this.offset + this.length);
-  }
-}
+/** The claim of a log buffer's frame (`abort` turns it into padding): the class rings use too. */
+export const LogClaim = Claim;
+export type LogClaim = Claim;
 
 /**
  * A log buffer. `create` makes it (and unlinks the name on close), `open` joins one. Either
@@ -139,7 +93,7 @@ export class LogBuffer implements Disposable {
   readonly #handle: NativePointer;
   readonly #payload: PinnedPayload;
   readonly #buffer: ArrayBuffer;
-  readonly #claim: LogClaim;
+  readonly #claim: Claim;
   /** The outstanding claim's payload offset in the segment, or -1. */
   #claimOffset = -1;
   #reader: LogReader | undefined;
@@ -163,7 +117,7 @@ export class LogBuffer implements Disposable {
       throw lastStatusError(`Cannot map log buffer "${name}"`);
     }
     this.#buffer = adapter.view(segment, 0, length);
-    this.#claim = new LogClaim(
+    this.#claim = new Claim(
       new Uint8Array(this.#buffer),
       new DataView(this.#buffer),
       (commit) => this.#finish(commit),
@@ -206,7 +160,7 @@ export class LogBuffer implements Disposable {
    * next claim. Throws MessageTooLargeError, InvalidArgumentError, CorruptChannelError, and
    * PeerDeadError once back-pressure lasts because the consumer has died.
    */
-  claim(length: number, msgTypeId: number): LogClaim | null {
+  claim(length: number, msgTypeId: number): Claim | null {
     if (this.#closed) throw new HandleClosedError(`Cannot claim in log buffer "${this.name}": it is closed`);
     if (!(length >= 0 && length <= layout.payloadLengthMax) || (length | 0) !== length) {
       throw this.#lengthError(length);

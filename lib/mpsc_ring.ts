@@ -29,6 +29,9 @@ import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { Fragment } from "./fragment.ts";
+import type { Claim } from "./claim.ts";
+import { RingClaims } from "./_ring_claims.ts";
+import { Status } from "./status.ts";
 import type { Counter } from "./counters.ts";
 import { ringCounters, RingCounterType } from "./_ring_counters.ts";
 
@@ -75,6 +78,7 @@ export class MpscRingBuffer implements Disposable {
   readonly #words: Int32Array;
   readonly #mask: number;
   readonly #fragment = new Fragment();
+  readonly #claims: RingClaims;
   #closed = false;
   #reading = false;
   /** Consumer state. */
@@ -112,6 +116,7 @@ export class MpscRingBuffer implements Disposable {
     this.#words = mapping.words;
     this.#fragment.bytes = mapping.bytes;
     this.#fragment.view = mapping.view;
+    this.#claims = new RingClaims("mpsc", name, adapter, handle, mapping, this.payloadLengthMax);
     backstop.register(this, handle, this);
   }
 
@@ -161,7 +166,23 @@ export class MpscRingBuffer implements Disposable {
     const status = address === undefined
       ? symbols.zigbolt_mpsc_write(this.#handle, data, bytes, msgTypeId)
       : symbols.zigbolt_mpsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+    if (status === Status.InvalidArgument && this.#claims.outstanding) {
+      throw this.#claims.outstandingError("write to");
+    }
     return writeResult(this.name, status);
+  }
+
+  /**
+   * Claims a record for `length` payload bytes, to fill in place (zero-copy: `claim.bytes` or
+   * `claim.view` at `claim.offset`), then `commit()` or `abort()`; null when the ring is full
+   * (retry later). The consumer waits at the record until then (an aborted one is skipped);
+   * a producer that dies holding it costs exactly that record, as with `write`, and closing
+   * the ring aborts it. One claim at a time: writes and claims meanwhile throw
+   * InvalidArgumentError. Throws MessageTooLargeError, InvalidArgumentError,
+   * HandleClosedError, CorruptChannelError, TooManyHandlesError.
+   */
+  claim(length: number, msgTypeId: number): Claim | null {
+    return this.#claims.claim(length, msgTypeId);
   }
 
   /**
@@ -200,6 +221,7 @@ export class MpscRingBuffer implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#claims.close();
     if (!this.#reading) this.#release();
   }
 
@@ -251,10 +273,11 @@ export class MpscRingBuffer implements Disposable {
         const msgTypeId = words[(offset >> 2) + 1];
         consumed += aligned;
         if (msgTypeId < 0) {
+          // Padding (to the end of the data, or an aborted claim) is skipped.
           if (msgTypeId === layout.typeLost) {
             this.#lostRecords++;
             this.#lostBytes += aligned;
-          } else if (msgTypeId !== layout.typePadding || aligned !== toEnd) {
+          } else if (msgTypeId !== layout.typePadding) {
             consumed -= aligned;
             corrupt = `record of type ${msgTypeId} at offset ${offset}`;
             break;

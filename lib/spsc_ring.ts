@@ -29,6 +29,9 @@ import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { Fragment } from "./fragment.ts";
+import type { Claim } from "./claim.ts";
+import { RingClaims } from "./_ring_claims.ts";
+import { Status } from "./status.ts";
 import type { Counter } from "./counters.ts";
 import { ringCounters, RingCounterType } from "./_ring_counters.ts";
 
@@ -69,6 +72,7 @@ export class SpscRingBuffer implements Disposable {
   readonly #view: DataView;
   readonly #mask: number;
   readonly #fragment = new Fragment();
+  readonly #claims: RingClaims;
   #closed = false;
   #reading = false;
   #consumer = false;
@@ -101,6 +105,7 @@ export class SpscRingBuffer implements Disposable {
     this.#view = mapping.view;
     this.#fragment.bytes = this.#bytes;
     this.#fragment.view = this.#view;
+    this.#claims = new RingClaims("spsc", name, adapter, handle, mapping, this.payloadLengthMax);
     backstop.register(this, handle, this);
   }
 
@@ -140,7 +145,21 @@ export class SpscRingBuffer implements Disposable {
     const status = address === undefined
       ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
       : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+    if (status === Status.InvalidArgument && this.#claims.outstanding) {
+      throw this.#claims.outstandingError("write to");
+    }
     return writeResult(this.name, status);
+  }
+
+  /**
+   * Claims a record for `length` payload bytes, to fill in place (zero-copy: `claim.bytes` or
+   * `claim.view` at `claim.offset`), then `commit()` or `abort()`; null when the ring is full
+   * (retry later). The consumer sees nothing of it before the commit, and nothing of an
+   * aborted one. One claim at a time: writes and claims meanwhile throw InvalidArgumentError.
+   * Throws MessageTooLargeError, InvalidArgumentError, HandleClosedError, CorruptChannelError.
+   */
+  claim(length: number, msgTypeId: number): Claim | null {
+    return this.#claims.claim(length, msgTypeId);
   }
 
   /**
@@ -181,6 +200,7 @@ export class SpscRingBuffer implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#claims.close();
     if (!this.#reading) this.#release();
   }
 

@@ -1,7 +1,8 @@
 /**
  * SPSC and MPSC rings shared by Zig, Bun and Deno processes: every SPSC pair, four mixed
- * producers into one consumer (Zig and TypeScript consumers), and producers killed with
- * SIGKILL between claim and commit.
+ * producers into one consumer (Zig and TypeScript consumers), producers that write through
+ * claims filled in place (some aborted), and producers killed with SIGKILL between claim
+ * and commit.
  */
 import assert from "node:assert/strict";
 import { MpscRingBuffer, SpscRingBuffer, SubscriberExistsError } from "../mod.ts";
@@ -11,12 +12,21 @@ import { startRingPeer } from "./_ring_processes.ts";
 import { ShmWords } from "./_shm_files.ts";
 import type { Child, Exit } from "./_processes.ts";
 
-/** Waits for the writers; if one fails, stops the reader too, so the test fails, not hangs. */
+/**
+ * Waits for the writers, then the reader. Whichever side fails first stops the other (a
+ * writer would wait on a full ring for ever, a reader for messages), so the test fails with
+ * that side's error instead of hanging.
+ */
 async function writersThenReader(writers: Child[], reader: Child): Promise<[Exit, Exit[]]> {
+  reader.exited.then((exit) => {
+    if (exit.code !== 0) { for (const writer of writers) writer.kill(); }
+  });
   const exits = await Promise.all(writers.map((writer) => writer.exited));
   if (exits.some((exit) => exit.code !== 0)) reader.kill();
+  const read = await reader.exited;
+  if (read.signal === null) resultOf(read);
   for (const exit of exits) resultOf(exit);
-  return [await reader.exited, exits];
+  return [read, exits];
 }
 
 const spscCount = 200_000;
@@ -36,6 +46,23 @@ for (const producer of peerRuntimes) {
   }
 }
 
+/** Producer flags: messages go through claims filled in place, every 7th after an aborted one. */
+const claimFlags = ["--claim", "1", "--abort-every", "7"];
+
+const claimPairs: Array<[PeerRuntime, PeerRuntime]> = [["zig", "deno"], ["bun", "zig"], ["deno", "bun"]];
+
+for (const [producer, consumer] of claimPairs) {
+  test(`spsc: ${producer} producer claiming in place (aborting every 7th first) to ${consumer} consumer, ${spscCount} messages exactly once, in order`, async () => {
+    const name = uniqueName(`spsc-claim-${producer}-${consumer}`);
+    using _ring = SpscRingBuffer.create({ name, capacity: 16 * 1024 });
+    const reader = startRingPeer(consumer, ["spsc-consume", name, String(spscCount)]);
+    const writer = startRingPeer(producer, ["spsc-produce", name, String(spscCount), ...claimFlags]);
+    const [received, [written]] = await writersThenReader([writer], reader);
+    assert.equal(resultOf(written).written, spscCount);
+    assert.equal(resultOf(received).received, spscCount);
+  });
+}
+
 /** Byte offsets in the ring segment (docs/mpsc-ring.md). */
 const tailOffset = 256;
 const headOffset = 384;
@@ -47,7 +74,13 @@ const headEpochOffset = 768;
  * head and read position set before anyone joins); returns the consumer's result and the
  * head epoch at the end.
  */
-async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: number, start = 0) {
+async function mpscMix(
+  consumer: PeerRuntime,
+  producers: PeerRuntime[],
+  count: number,
+  start = 0,
+  claimers: number[] = [],
+) {
   const name = uniqueName(`mpsc-${consumer}`);
   using _ring = MpscRingBuffer.create({ name, capacity: 64 * 1024 });
   using words = new ShmWords(name);
@@ -56,7 +89,14 @@ async function mpscMix(consumer: PeerRuntime, producers: PeerRuntime[], count: n
   const reader = startRingPeer(consumer, ["mpsc-consume", name, "--expect", expect]);
   await reader.line(/^consuming/);
   const writers = producers.map((runtime, id) =>
-    startRingPeer(runtime, ["mpsc-produce", name, String(count), "--id", String(id)])
+    startRingPeer(runtime, [
+      "mpsc-produce",
+      name,
+      String(count),
+      "--id",
+      String(id),
+      ...(claimers.includes(id) ? claimFlags : []),
+    ])
   );
   const [read, written] = await writersThenReader(writers, reader);
   for (const exit of written) assert.equal(resultOf(exit).written, count);
@@ -87,10 +127,26 @@ for (const [consumer, producers] of mixes) {
   });
 }
 
-const killCases: Array<[PeerRuntime, PeerRuntime]> = [["zig", "bun"], ["bun", "zig"], ["deno", "deno"]];
+for (const [consumer, producers] of mixes) {
+  test(`mpsc: ${producers.join("+")} producers into a ${consumer} consumer, the first three claiming in place (aborting every 7th first): exactly once, each producer's order, nothing lost`, async () => {
+    const { result } = await mpscMix(consumer, producers, 50_000, 0, [0, 1, 2]);
+    assert.equal(result.received, producers.length * 50_000);
+    assert.equal(result.lostRecords, 0, "aborted claims are padding, not lost records");
+  });
+}
 
-for (const [victim, consumer] of killCases) {
-  test(`mpsc: a ${victim} producer SIGKILLed between claim and commit loses exactly that message; the ${consumer} consumer goes on`, async () => {
+/** The victim, the consumer, and whether the victim sends through claims (tryClaim) or writes. */
+const killCases: Array<[PeerRuntime, PeerRuntime, boolean]> = [
+  ["zig", "bun", false],
+  ["bun", "zig", false],
+  ["deno", "deno", false],
+  ["zig", "deno", true],
+  ["bun", "bun", true],
+];
+
+for (const [victim, consumer, claims] of killCases) {
+  const how = claims ? "in tryClaim, before it could commit its claim," : "between claim and commit";
+  test(`mpsc: a ${victim} producer SIGKILLed ${how} loses exactly that message; the ${consumer} consumer goes on`, async () => {
     const name = uniqueName(`mpsc-kill-${victim}`);
     using _ring = MpscRingBuffer.create({ name, capacity: 16 * 1024 });
     const count = 50_000;
@@ -108,6 +164,7 @@ for (const [victim, consumer] of killCases) {
       "0",
       "--hang-after",
       String(hangAfter),
+      ...(claims ? ["--claim", "1"] : []),
     ]);
     await hanging.line(/^claimed-and-hanging/);
     const others = [1, 2].map((id) =>

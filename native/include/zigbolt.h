@@ -233,6 +233,13 @@ int32_t zigbolt_spsc_read(void* ring,
                           void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
                                           int32_t msg_type_id),
                           void* clientd, uint32_t limit);
+/* Zero-copy write: claims a record for `len` payload bytes and returns the payload's offset
+ * in the segment (zigbolt_spsc_segment) to fill in place, or a negative status
+ * (BACK_PRESSURE when full; INVALID_ARGUMENT while this handle has a claim outstanding).
+ * commit publishes it, abort drops it; both take that offset. */
+int32_t zigbolt_spsc_try_claim(void* ring, uint32_t len, int32_t msg_type_id);
+int32_t zigbolt_spsc_commit(void* ring, int32_t claim_offset);
+int32_t zigbolt_spsc_abort(void* ring, int32_t claim_offset);
 /* Takes ZIGBOLT_RING_ROLE_*: PUBLISHER_EXISTS / SUBSCRIBER_EXISTS while a live holder has it. */
 int32_t zigbolt_spsc_claim(void* ring, uint32_t role);
 /* ZIGBOLT_PEER_* of whoever holds `role`, or a negative status. */
@@ -255,11 +262,18 @@ int32_t zigbolt_mpsc_read(void* ring,
                           void (*handler)(void* clientd, const uint8_t* data, uint32_t len,
                                           int32_t msg_type_id),
                           void* clientd, uint32_t limit);
+/* As zigbolt_spsc_try_claim / _commit / _abort. The consumer waits at a claimed record
+ * until it is committed or aborted (an aborted one becomes padding, skipped); closing the
+ * handle aborts its claim, and a producer that dies with one costs exactly that record. */
+int32_t zigbolt_mpsc_try_claim(void* ring, uint32_t len, int32_t msg_type_id);
+int32_t zigbolt_mpsc_commit(void* ring, int32_t claim_offset);
+int32_t zigbolt_mpsc_abort(void* ring, int32_t claim_offset);
 /* The producer slot (0..63) of this handle, taking a free one (TOO_MANY_HANDLES if none). */
 int32_t zigbolt_mpsc_claim_producer(void* ring);
 int32_t zigbolt_mpsc_claim_consumer(void* ring);
-/* Crash tests only: the next `countdown` writes complete; the one after claims its space,
- * prints "claimed-and-hanging" and never returns (docs/mpsc-ring.md, Dead producers). */
+/* Crash tests only: the next `countdown` writes (or claims) complete; the one after claims
+ * its space, prints "claimed-and-hanging" and never returns (docs/mpsc-ring.md, Dead
+ * producers). */
 int32_t zigbolt_mpsc_test_hang_after_claim(void* ring, uint32_t countdown);
 /* For a consumer that reads in place: turns the dead producer's claim at `position` (the
  * consumer's head) into a lost or padding record; returns its length, 0 if there is none or

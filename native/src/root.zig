@@ -43,6 +43,7 @@ pub const MpscRingBuffer = @import("ring/mpsc.zig").MpscRingBuffer;
 pub const ring = struct {
     pub const layout = @import("ring/layout.zig");
     pub const Role = @import("ring/ring_segment.zig").Role;
+    pub const Claim = @import("ring/ring_segment.zig").Claim;
     pub const PeerState = @import("ring/ring_segment.zig").PeerState;
     pub const CreateOptions = @import("ring/ring_segment.zig").CreateOptions;
     pub const OpenOptions = @import("ring/ring_segment.zig").OpenOptions;
@@ -121,6 +122,7 @@ test {
     // ---- rings tests ----
     _ = @import("ring/layout.zig");
     _ = @import("ring/ring_test.zig");
+    _ = @import("ring/claim_test.zig");
 
     // ---- log buffer tests ----
     _ = @import("log_buffer/log_buffer_test.zig");

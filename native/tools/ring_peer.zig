@@ -7,14 +7,16 @@
 //!   12.. filler byte j = (seq + 31 * j + id) & 0xff
 //!
 //! Usage:
-//!   zigbolt-ring-peer spsc-produce <name> <count>
+//!   zigbolt-ring-peer spsc-produce <name> <count> [--claim 1 [--abort-every N]]
 //!   zigbolt-ring-peer spsc-consume <name> <count>
-//!   zigbolt-ring-peer mpsc-produce <name> <count> --id N [--hang-after K]
+//!   zigbolt-ring-peer mpsc-produce <name> <count> --id N [--hang-after K] [--claim 1 [--abort-every N]]
 //!   zigbolt-ring-peer mpsc-consume <name> --expect id:count,... [--expect-lost N]
 //!   zigbolt-ring-peer bench-produce spsc|mpsc <name> --size S --millis T --start-at MS [--id N]
 //!   zigbolt-ring-peer bench-consume spsc|mpsc <name> --producers P
 //!   zigbolt-ring-peer ping <ping-ring> <pong-ring> --size S --warmup W --count N
 //!   zigbolt-ring-peer pong <ping-ring> <pong-ring>
+//! --claim: messages go through claims filled in place (tryClaim, commit); --abort-every N:
+//! before every Nth, a claim is filled with garbage and aborted.
 //! Prints one JSON line with the result; a wrong message exits 1 with the reason on stderr.
 
 const std = @import("std");
@@ -89,6 +91,40 @@ fn writeSpinning(ring: anytype, payload: []const u8, msg_type_id: i32) !u64 {
     return spins;
 }
 
+/// How a producer sends: `write`, or claims filled in place, every `abort_every`th message
+/// (0: none) preceded by a claim filled with garbage and aborted.
+const Sender = struct {
+    claims: bool,
+    abort_every: u64,
+
+    fn of(args: Args) Sender {
+        return .{ .claims = args.flag("claim") != null, .abort_every = args.number("abort-every", 0) };
+    }
+
+    /// Sends message `seq`; returns how often the ring was found full.
+    fn send(self: Sender, ring: anytype, payload: []const u8, msg_type_id: i32, seq: u64) !u64 {
+        if (!self.claims) return writeSpinning(ring, payload, msg_type_id);
+        var spins: u64 = 0;
+        if (self.abort_every != 0 and seq % self.abort_every == self.abort_every - 1) {
+            const doomed = try claimSpinning(ring, payload.len, msg_type_id, &spins);
+            @memset(doomed.payload, 0xEE);
+            try ring.abort(doomed);
+        }
+        const claimed = try claimSpinning(ring, payload.len, msg_type_id, &spins);
+        @memcpy(claimed.payload, payload);
+        try ring.commit(claimed);
+        return spins;
+    }
+
+    fn claimSpinning(ring: anytype, length: usize, msg_type_id: i32, spins: *u64) !zigbolt.ring.Claim {
+        while (true) {
+            if (try ring.tryClaim(length, msg_type_id)) |claimed| return claimed;
+            spins.* += 1;
+            if (spins.* % 64 == 0) std.Thread.yield() catch {};
+        }
+    }
+};
+
 const Args = struct {
     list: []const [:0]u8,
 
@@ -148,7 +184,8 @@ fn spscProduce(args: Args) !void {
     const count = parseCount(args.positional(2));
     var buffer: [64]u8 = undefined;
     var spins: u64 = 0;
-    for (0..count) |seq| spins += try writeSpinning(&ring, fillMessage(&buffer, 0, @intCast(seq)), type_data);
+    const sender = Sender.of(args);
+    for (0..count) |seq| spins += try sender.send(&ring, fillMessage(&buffer, 0, @intCast(seq)), type_data, seq);
     print("{{\"written\":{d},\"fullSpins\":{d}}}", .{ count, spins });
 }
 
@@ -189,7 +226,8 @@ fn mpscProduce(args: Args) !void {
     if (args.flag("hang-after")) |_| ring.hang_after_claim_countdown = args.number("hang-after", 0);
     var buffer: [64]u8 = undefined;
     var spins: u64 = 0;
-    for (0..count) |seq| spins += try writeSpinning(&ring, fillMessage(&buffer, id, @intCast(seq)), @intCast(id));
+    const sender = Sender.of(args);
+    for (0..count) |seq| spins += try sender.send(&ring, fillMessage(&buffer, id, @intCast(seq)), @intCast(id), seq);
     print("{{\"id\":{d},\"written\":{d},\"fullSpins\":{d},\"slot\":{d}}}", .{ id, count, spins, ring.slot_index.? });
 }
 

@@ -3,7 +3,14 @@
  * and output as native/tools/ring_peer.zig (see its comment for the usage).
  * @module
  */
-import { type Fragment, IdleStrategy, monotonicNs, MpscRingBuffer, SpscRingBuffer } from "../../mod.ts";
+import {
+  type Claim,
+  type Fragment,
+  IdleStrategy,
+  monotonicNs,
+  MpscRingBuffer,
+  SpscRingBuffer,
+} from "../../mod.ts";
 import { hangAfterClaim } from "../../lib/mpsc_ring.ts";
 import { detectRuntime } from "../../lib/_runtime.ts";
 import { checkFragment, StreamWriter } from "./_ring_stream.ts";
@@ -73,12 +80,45 @@ function writeSpinning(ring: Ring, data: Uint8Array, msgTypeId: number): number 
   return spins;
 }
 
+/** Claims `length` bytes, spinning while the ring is full; counts the spins in `spins[0]`. */
+function claimSpinning(ring: Ring, length: number, msgTypeId: number, spins: Float64Array): Claim {
+  for (;;) {
+    const claim = ring.claim(length, msgTypeId);
+    if (claim !== null) return claim;
+    if (++spins[0] % 64 === 0) pause();
+  }
+}
+
+/**
+ * How a producer sends (flags as in ring_peer.zig): `write`, or with --claim through claims
+ * filled in place, every --abort-every'th message preceded by a claim filled with garbage
+ * and aborted. `send` returns how often the ring was found full.
+ */
+function sender(): (ring: Ring, data: Uint8Array, msgTypeId: number, seq: number) => number {
+  if (flag("claim") === undefined) return (ring, data, msgTypeId) => writeSpinning(ring, data, msgTypeId);
+  const abortEvery = number("abort-every", 0);
+  const spins = new Float64Array(1);
+  return (ring, data, msgTypeId, seq) => {
+    spins[0] = 0;
+    if (abortEvery !== 0 && seq % abortEvery === abortEvery - 1) {
+      const doomed = claimSpinning(ring, data.length, msgTypeId, spins);
+      doomed.bytes.fill(0xee, doomed.offset, doomed.offset + doomed.length);
+      doomed.abort();
+    }
+    const claim = claimSpinning(ring, data.length, msgTypeId, spins);
+    claim.bytes.set(data, claim.offset);
+    claim.commit();
+    return spins[0];
+  };
+}
+
 async function spscProduce(): Promise<void> {
   using ring = await openSpsc(positional(1));
   const count = Number(positional(2));
   const writer = new StreamWriter(0);
+  const send = sender();
   let spins = 0;
-  for (let seq = 0; seq < count; seq++) spins += writeSpinning(ring, writer.message(seq), typeData);
+  for (let seq = 0; seq < count; seq++) spins += send(ring, writer.message(seq), typeData, seq);
   result({ written: count, fullSpins: spins });
 }
 
@@ -105,8 +145,9 @@ async function mpscProduce(): Promise<void> {
   const hang = flag("hang-after");
   if (hang !== undefined) ring[hangAfterClaim](Number(hang));
   const writer = new StreamWriter(id);
+  const send = sender();
   let spins = 0;
-  for (let seq = 0; seq < count; seq++) spins += writeSpinning(ring, writer.message(seq), id);
+  for (let seq = 0; seq < count; seq++) spins += send(ring, writer.message(seq), id, seq);
   result({ id, written: count, fullSpins: spins });
 }
 

@@ -41,6 +41,20 @@ pub export fn zigbolt_spsc_read(ring: ?*anyopaque, handler: ?ReadHandler, client
     return read(SpscRingBuffer, .spsc_ring, ring, handler, clientd, limit);
 }
 
+/// Offset of the claimed payload in the segment (>= 0), or a negative status (BackPressure
+/// when the ring is full).
+pub export fn zigbolt_spsc_try_claim(ring: ?*anyopaque, length: u32, msg_type_id: i32) callconv(.c) i32 {
+    return tryClaim(SpscRingBuffer, .spsc_ring, ring, length, msg_type_id);
+}
+
+pub export fn zigbolt_spsc_commit(ring: ?*anyopaque, claim_offset: i32) callconv(.c) i32 {
+    return statusOf(finish(SpscRingBuffer, .spsc_ring, ring, claim_offset, .commit));
+}
+
+pub export fn zigbolt_spsc_abort(ring: ?*anyopaque, claim_offset: i32) callconv(.c) i32 {
+    return statusOf(finish(SpscRingBuffer, .spsc_ring, ring, claim_offset, .abort));
+}
+
 pub export fn zigbolt_spsc_claim(ring: ?*anyopaque, role: u32) callconv(.c) i32 {
     const object = handles.resolve(SpscRingBuffer, .spsc_ring, ring) catch |err| return code(err);
     const which = std.meta.intToEnum(zigbolt.ring.Role, role) catch return code(error.InvalidArgument);
@@ -94,6 +108,20 @@ pub export fn zigbolt_mpsc_write(ring: ?*anyopaque, data: ?[*]const u8, length: 
 
 pub export fn zigbolt_mpsc_read(ring: ?*anyopaque, handler: ?ReadHandler, clientd: ?*anyopaque, limit: u32) callconv(.c) i32 {
     return read(MpscRingBuffer, .mpsc_ring, ring, handler, clientd, limit);
+}
+
+/// Offset of the claimed payload in the segment (>= 0), or a negative status (BackPressure
+/// when the ring is full).
+pub export fn zigbolt_mpsc_try_claim(ring: ?*anyopaque, length: u32, msg_type_id: i32) callconv(.c) i32 {
+    return tryClaim(MpscRingBuffer, .mpsc_ring, ring, length, msg_type_id);
+}
+
+pub export fn zigbolt_mpsc_commit(ring: ?*anyopaque, claim_offset: i32) callconv(.c) i32 {
+    return statusOf(finish(MpscRingBuffer, .mpsc_ring, ring, claim_offset, .commit));
+}
+
+pub export fn zigbolt_mpsc_abort(ring: ?*anyopaque, claim_offset: i32) callconv(.c) i32 {
+    return statusOf(finish(MpscRingBuffer, .mpsc_ring, ring, claim_offset, .abort));
 }
 
 /// The producer slot index (0..63) this handle writes with, taking one if it has none.
@@ -163,6 +191,24 @@ fn write(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, data:
     const bytes: []const u8 = if (length == 0) &.{} else (data orelse return code(error.InvalidArgument))[0..length];
     const written = object.write(bytes, msg_type_id) catch |err| return code(err);
     return if (written) 0 else @intFromEnum(Status.back_pressure);
+}
+
+fn tryClaim(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, length: u32, msg_type_id: i32) i32 {
+    const object = handles.resolve(T, kind, ring) catch |err| return code(err);
+    const claimed = object.tryClaim(length, msg_type_id) catch |err| return code(err);
+    const claim = claimed orelse return @intFromEnum(Status.back_pressure);
+    return @intCast(claim.segment_offset);
+}
+
+/// Commits or aborts the outstanding claim, known by the offset `tryClaim` returned.
+fn finish(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, claim_offset: i32, how: enum { commit, abort }) Error!void {
+    const object = try handles.resolve(T, kind, ring);
+    const claim = object.outstandingClaim() orelse return error.InvalidArgument;
+    if (claim_offset < 0 or claim.segment_offset != @as(u32, @intCast(claim_offset))) return error.InvalidArgument;
+    switch (how) {
+        .commit => try object.commit(claim),
+        .abort => try object.abort(claim),
+    }
 }
 
 fn read(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, handler: ?ReadHandler, clientd: ?*anyopaque, limit: u32) i32 {

@@ -11,6 +11,10 @@
 //! slots whose pending claim covers the head; if every such producer is dead, the claim is
 //! turned into a "lost" record (type -2) and skipped, counted in `lost_records`. A live
 //! producer, however slow, is waited for.
+//!
+//! `tryClaim` hands the claimed space out to be filled in place; `commit` is the same length
+//! store, and `abort` stores a padding record (type -1) instead, which the consumer skips
+//! wherever it lies.
 
 const std = @import("std");
 const layout = @import("layout.zig");
@@ -24,6 +28,7 @@ const ring_counters = @import("ring_counters.zig");
 const assert = std.debug.assert;
 
 pub const Role = ring_segment.Role;
+pub const Claim = ring_segment.Claim;
 pub const PeerState = ring_segment.PeerState;
 pub const CreateOptions = ring_segment.CreateOptions;
 pub const OpenOptions = ring_segment.OpenOptions;
@@ -41,6 +46,8 @@ pub const MpscRingBuffer = struct {
     slot_index: ?u32 = null,
     head_cache: u32 = 0,
     head_epoch_cache: u32 = 0,
+    /// The record claimed and not yet committed or aborted (producer side).
+    claimed: ring_segment.OutstandingClaim = .{},
     holds_consumer: bool = false,
     /// Consumer state: our head (we are its only writer), a record that stays unwritten,
     /// and what dead producers' claims cost us.
@@ -67,8 +74,10 @@ pub const MpscRingBuffer = struct {
         return .{ .ring = try RingSegment.open(name, .mpsc_ring, options) };
     }
 
-    /// Gives back our producer slot and the consumer role, unlinks if we created, unmaps.
+    /// Aborts an outstanding claim, gives back our producer slot and the consumer role,
+    /// unlinks if we created, unmaps.
     pub fn close(self: *MpscRingBuffer) void {
+        if (self.claimed.claim) |outstanding| self.abort(outstanding) catch unreachable;
         const owner = self.ring.named.owner_word;
         if (self.slot_index) |index| peer.release(&self.ring.slot(index).owner, owner);
         if (self.holds_consumer) peer.release(self.ring.ownerWord(.consumer), owner);
@@ -90,15 +99,55 @@ pub const MpscRingBuffer = struct {
     /// ring is full (retry later). Takes a producer slot on first use (TooManyHandles when
     /// all 64 are held by live producers).
     pub fn write(self: *MpscRingBuffer, payload: []const u8, msg_type_id: i32) Error!bool {
+        try self.claimed.ensureNone();
+        const position = try self.claimRecord(payload.len, msg_type_id) orelse return false;
+        @memcpy(self.ring.payload(position, @intCast(payload.len)), payload);
+        self.publish(position, @intCast(payload.len), msg_type_id);
+        return true;
+    }
+
+    /// Claims a record for `payload_length` bytes, to be filled in place, then committed (or
+    /// aborted): null when the ring is full (retry later). The consumer stops at the record
+    /// until then; a producer that dies first costs exactly this record, as a lost one (see
+    /// the file comment). InvalidArgument while another claim of this handle is outstanding.
+    pub fn tryClaim(self: *MpscRingBuffer, payload_length: usize, msg_type_id: i32) Error!?Claim {
+        try self.claimed.ensureNone();
+        const position = try self.claimRecord(payload_length, msg_type_id) orelse return null;
+        return self.claimed.set(self.ring.claimAt(position, @intCast(payload_length), msg_type_id));
+    }
+
+    /// Publishes the outstanding claim: the consumer gets its payload as filled.
+    pub fn commit(self: *MpscRingBuffer, claimed: Claim) Error!void {
+        const outstanding = try self.claimed.take(claimed);
+        self.publish(outstanding.position, @intCast(outstanding.payload.len), outstanding.msg_type_id);
+    }
+
+    /// Turns the outstanding claim into a padding record: the consumer skips it.
+    pub fn abort(self: *MpscRingBuffer, claimed: Claim) Error!void {
+        const outstanding = try self.claimed.take(claimed);
+        const record = self.ring.record(outstanding.position);
+        record.type = layout.type_padding;
+        const record_length: u32 = @intCast(layout.record_header_length + outstanding.payload.len);
+        // release: the padding type is visible with the length.
+        @atomicStore(i32, &record.length, @intCast(layout.alignedLength(record_length)), .release);
+        self.settleSlot();
+    }
+
+    /// The claim not yet committed or aborted, if any.
+    pub fn outstandingClaim(self: *const MpscRingBuffer) ?Claim {
+        return self.claimed.claim;
+    }
+
+    /// Space for one record of `payload_length` bytes, claimed with CAS and announced in our
+    /// slot, padding before it written: its position, or null (counted) when the ring is full.
+    fn claimRecord(self: *MpscRingBuffer, payload_length: usize, msg_type_id: i32) Error!?u32 {
         if (msg_type_id < 0) return error.InvalidArgument;
-        if (payload.len > self.ring.payload_length_max) return error.MessageTooLarge;
+        if (payload_length > self.ring.payload_length_max) return error.MessageTooLarge;
         const index = self.slot_index orelse try self.claimSlot();
-        const slot = self.ring.slot(index);
-        const record_length: u32 = @intCast(layout.record_header_length + payload.len);
-        const aligned = layout.alignedLength(record_length);
-        const claim = try self.claimSpace(slot, aligned) orelse {
+        const record_length: u32 = @intCast(layout.record_header_length + payload_length);
+        const claim = try self.claimSpace(self.ring.slot(index), layout.alignedLength(record_length)) orelse {
             if (self.producer_counters.counters) |*set| set[2].incrementOrdered();
-            return false;
+            return null;
         };
         if (claim.padding != 0) {
             const padding = self.ring.record(claim.start);
@@ -106,28 +155,35 @@ pub const MpscRingBuffer = struct {
             // release: a padding record is committed at once.
             @atomicStore(i32, &padding.length, @intCast(claim.padding), .release);
         }
-        const position = claim.start +% claim.padding;
         if (self.hang_after_claim_countdown) |*countdown| {
             if (countdown.* == 0) hangForEver();
             countdown.* -= 1;
         }
-        @memcpy(self.ring.payload(position, @intCast(payload.len)), payload);
+        return claim.start +% claim.padding;
+    }
+
+    /// Commits the record at `position`: its type, then its length with release.
+    fn publish(self: *MpscRingBuffer, position: u32, payload_length: u32, msg_type_id: i32) void {
         const record = self.ring.record(position);
         record.type = msg_type_id;
         // release: the payload and type are visible to whoever acquires this length.
-        @atomicStore(i32, &record.length, @intCast(record_length), .release);
-        // monotonic: the claim is committed; a stale value only matters once we are dead.
-        @atomicStore(u32, &slot.pending_length, 0, .monotonic);
+        @atomicStore(i32, &record.length, @intCast(layout.record_header_length + payload_length), .release);
+        self.settleSlot();
         if (self.producer_counters.counters) |*set| {
             set[0].incrementOrdered();
-            set[1].addOrdered(@intCast(payload.len));
+            set[1].addOrdered(payload_length);
         }
-        return true;
     }
 
-    const Claim = struct { start: u32, padding: u32 };
+    /// Our claim is committed (or aborted): the slot announces none.
+    fn settleSlot(self: *MpscRingBuffer) void {
+        // monotonic: a stale value only matters once we are dead.
+        @atomicStore(u32, &self.ring.slot(self.slot_index.?).pending_length, 0, .monotonic);
+    }
 
-    fn claimSpace(self: *MpscRingBuffer, slot: *layout.ProducerSlot, aligned: u32) Error!?Claim {
+    const SpaceClaim = struct { start: u32, padding: u32 };
+
+    fn claimSpace(self: *MpscRingBuffer, slot: *layout.ProducerSlot, aligned: u32) Error!?SpaceClaim {
         const header = self.ring.header;
         const ring_capacity = self.ring.capacity;
         var tail = @atomicLoad(u32, &header.tail, .monotonic);
@@ -269,12 +325,11 @@ pub const MpscRingBuffer = struct {
             // garbage tail is found by checkStuck's periodic look.
             if (aligned > to_end) break error.CorruptChannel;
             const msg_type_id = record.type;
-            if (msg_type_id == layout.type_padding) {
-                if (aligned != to_end) break error.CorruptChannel;
-            } else if (msg_type_id == layout.type_lost) {
+            // Padding (to the end of the data, or an aborted claim) is skipped.
+            if (msg_type_id == layout.type_lost) {
                 self.lost_records += 1;
                 self.lost_bytes += aligned;
-            } else {
+            } else if (msg_type_id != layout.type_padding) {
                 const payload_length: u32 = @intCast(length - layout.record_header_length);
                 if (msg_type_id < 0 or payload_length > self.ring.payload_length_max) break error.CorruptChannel;
                 on_message(context, self.ring.payload(position, payload_length), msg_type_id);

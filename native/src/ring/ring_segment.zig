@@ -33,6 +33,43 @@ pub const OpenOptions = struct {
     counters: ring_counters.Attach = .process_default,
 };
 
+/// A record claimed in an SPSC or MPSC ring for a payload written in place: fill `payload`,
+/// then commit (or abort) it; one claim at a time per handle (docs/spsc-ring.md, Claims).
+pub const Claim = struct {
+    /// The payload to fill, inside the shared ring.
+    payload: []u8,
+    /// Where `payload` starts, in bytes from the start of the segment: the C ABI's handle on
+    /// the claim.
+    segment_offset: u32,
+    /// Ring position of the record (its header), padding before it skipped.
+    position: u32,
+    msg_type_id: i32,
+};
+
+/// The one claim a producer handle may have outstanding.
+pub const OutstandingClaim = struct {
+    claim: ?Claim = null,
+
+    /// InvalidArgument while a claim is outstanding: commit or abort it first.
+    pub fn ensureNone(self: *const OutstandingClaim) Error!void {
+        if (self.claim != null) return error.InvalidArgument;
+    }
+
+    pub fn set(self: *OutstandingClaim, claimed: Claim) Claim {
+        self.claim = claimed;
+        return claimed;
+    }
+
+    /// The outstanding claim, no longer outstanding, if `claimed` is it (the C ABI knows a
+    /// claim by its offset); else InvalidArgument.
+    pub fn take(self: *OutstandingClaim, claimed: Claim) Error!Claim {
+        const outstanding = self.claim orelse return error.InvalidArgument;
+        if (outstanding.segment_offset != claimed.segment_offset) return error.InvalidArgument;
+        self.claim = null;
+        return outstanding;
+    }
+};
+
 pub const RingSegment = struct {
     named: NamedSegment,
     header: *layout.RingHeader,
@@ -120,6 +157,17 @@ pub const RingSegment = struct {
     pub fn payload(self: *const RingSegment, position: u32, length: u32) []u8 {
         const offset = (position & self.mask) + layout.record_header_length;
         return self.data[offset..][0..length];
+    }
+
+    /// The claim of the record at `position` (padding already skipped).
+    pub fn claimAt(self: *const RingSegment, position: u32, payload_length: u32, msg_type_id: i32) Claim {
+        const bytes = self.payload(position, payload_length);
+        return .{
+            .payload = bytes,
+            .segment_offset = @intCast(@intFromPtr(bytes.ptr) - @intFromPtr(self.named.memory.ptr)),
+            .position = position,
+            .msg_type_id = msg_type_id,
+        };
     }
 
     pub fn slot(self: *const RingSegment, index: u32) *layout.ProducerSlot {

@@ -17,6 +17,7 @@ const ring_counters = @import("ring_counters.zig");
 const assert = std.debug.assert;
 
 pub const Role = ring_segment.Role;
+pub const Claim = ring_segment.Claim;
 pub const PeerState = ring_segment.PeerState;
 pub const CreateOptions = ring_segment.CreateOptions;
 pub const OpenOptions = ring_segment.OpenOptions;
@@ -33,6 +34,8 @@ pub const SpscRingBuffer = struct {
     /// 64-bit positions for the counters (the shared ones wrap at 2^32).
     written_total: u64 = 0,
     read_total: u64 = 0,
+    /// The record claimed and not yet committed or aborted (producer side).
+    claimed: ring_segment.OutstandingClaim = .{},
     producer_counters: ring_counters.Set(&ring_counters.spsc_producer) = .{},
     consumer_counters: ring_counters.Set(&ring_counters.spsc_consumer) = .{},
 
@@ -66,20 +69,56 @@ pub const SpscRingBuffer = struct {
     /// Copies `payload` into the ring as one record. `true` when written, `false` when the
     /// ring is full (retry later). Takes the producer role on first use.
     pub fn write(self: *SpscRingBuffer, payload: []const u8, msg_type_id: i32) Error!bool {
-        const bytes = try self.claimSpace(payload.len, msg_type_id) orelse {
-            if (self.producer_counters.counters) |*set| set[2].incrementOrdered();
-            return false;
-        };
-        @memcpy(bytes[layout.record_header_length..][0..payload.len], payload);
+        try self.claimed.ensureNone();
+        const position = try self.claimSpace(payload.len, msg_type_id) orelse return false;
+        @memcpy(self.ring.payload(position, @intCast(payload.len)), payload);
+        self.publish(position, @intCast(payload.len), msg_type_id);
+        return true;
+    }
+
+    /// Claims a record for `payload_length` bytes, to be filled in place, then committed (or
+    /// aborted): null when the ring is full (retry later). Nothing reaches the consumer before
+    /// the commit. InvalidArgument while another claim of this handle is outstanding.
+    pub fn tryClaim(self: *SpscRingBuffer, payload_length: usize, msg_type_id: i32) Error!?Claim {
+        try self.claimed.ensureNone();
+        const position = try self.claimSpace(payload_length, msg_type_id) orelse return null;
+        return self.claimed.set(self.ring.claimAt(position, @intCast(payload_length), msg_type_id));
+    }
+
+    /// Publishes the outstanding claim: the consumer gets its payload as filled.
+    pub fn commit(self: *SpscRingBuffer, claimed: Claim) Error!void {
+        const outstanding = try self.claimed.take(claimed);
+        self.publish(outstanding.position, @intCast(outstanding.payload.len), outstanding.msg_type_id);
+    }
+
+    /// Drops the outstanding claim: nothing was published, and the space is claimed again.
+    pub fn abort(self: *SpscRingBuffer, claimed: Claim) Error!void {
+        _ = try self.claimed.take(claimed);
+    }
+
+    /// The claim not yet committed or aborted, if any.
+    pub fn outstandingClaim(self: *const SpscRingBuffer) ?Claim {
+        return self.claimed.claim;
+    }
+
+    /// Writes the header of the record at `position` and moves the tail past it (and the
+    /// padding before it), with release: the consumer gets the record whole.
+    fn publish(self: *SpscRingBuffer, position: u32, payload_length: u32, msg_type_id: i32) void {
+        const record = self.ring.record(position);
+        const record_length = layout.record_header_length + payload_length;
+        record.type = msg_type_id;
+        record.length = @intCast(record_length);
         const tail_before = self.tail;
-        self.commit(bytes, payload.len, msg_type_id);
+        self.tail = position +% layout.alignedLength(record_length);
+        assert(self.tail % layout.record_alignment == 0);
+        // release: the records above are visible to whoever acquires this tail.
+        @atomicStore(u32, &self.ring.header.tail, self.tail, .release);
         self.written_total += self.tail -% tail_before;
         if (self.producer_counters.counters) |*set| {
             set[0].incrementOrdered();
-            set[1].addOrdered(@intCast(payload.len));
+            set[1].addOrdered(payload_length);
             set[3].set(@intCast(self.written_total));
         }
-        return true;
     }
 
     /// Hands up to `limit` messages to `on_message(context, payload, msg_type_id)` and
@@ -187,8 +226,8 @@ pub const SpscRingBuffer = struct {
     }
 
     /// Space for one record of `payload_length` bytes at our tail, padding written; null
-    /// when the ring is full. The caller fills the payload and calls commit.
-    fn claimSpace(self: *SpscRingBuffer, payload_length: usize, msg_type_id: i32) Error!?[*]u8 {
+    /// (counted) when the ring is full. Returns the position of the record (its header).
+    fn claimSpace(self: *SpscRingBuffer, payload_length: usize, msg_type_id: i32) Error!?u32 {
         if (msg_type_id < 0) return error.InvalidArgument;
         if (payload_length > self.ring.payload_length_max) return error.MessageTooLarge;
         if (!self.holds_producer) try self.claim(.producer);
@@ -200,27 +239,17 @@ pub const SpscRingBuffer = struct {
         const required = padding + aligned;
         if (self.tail +% required -% self.head_cache > self.ring.capacity) {
             try self.reloadHead();
-            if (self.tail +% required -% self.head_cache > self.ring.capacity) return null;
+            if (self.tail +% required -% self.head_cache > self.ring.capacity) {
+                if (self.producer_counters.counters) |*set| set[2].incrementOrdered();
+                return null;
+            }
         }
         if (padding != 0) {
             const record = self.ring.record(self.tail);
             record.type = layout.type_padding;
             record.length = @intCast(padding);
         }
-        return self.ring.data + ((self.tail +% padding) & self.ring.mask);
-    }
-
-    fn commit(self: *SpscRingBuffer, bytes: [*]u8, payload_length: usize, msg_type_id: i32) void {
-        const record: *layout.RecordHeader = @ptrCast(@alignCast(bytes));
-        const record_length: u32 = @intCast(layout.record_header_length + payload_length);
-        record.type = msg_type_id;
-        record.length = @intCast(record_length);
-        const start = @intFromPtr(bytes) - @intFromPtr(self.ring.data);
-        const padding: u32 = @intCast((start -% (self.tail & self.ring.mask)) & self.ring.mask);
-        self.tail +%= padding + layout.alignedLength(record_length);
-        assert(self.tail % layout.record_alignment == 0);
-        // release: the records above are visible to whoever acquires this tail.
-        @atomicStore(u32, &self.ring.header.tail, self.tail, .release);
+        return self.tail +% padding;
     }
 
     /// Reloads the head; also where a tail or head written by someone else is noticed.
