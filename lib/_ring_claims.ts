@@ -6,7 +6,7 @@
  * @module
  */
 import type { RuntimeAdapter } from "./_adapter.ts";
-import { Claim } from "./claim.ts";
+import { Claim, detachClaim } from "./claim.ts";
 import * as layout from "./_ring_layout.ts";
 import type { RingMapping } from "./_ring_common.ts";
 import { statusError } from "./_native.ts";
@@ -87,6 +87,7 @@ export class RingClaims {
   close(): void {
     this.#closed = true;
     this.#segmentOffset = -1;
+    this.#claim[detachClaim]();
   }
 
   #finish(commit: boolean): void {

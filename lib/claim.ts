@@ -4,6 +4,9 @@
  * @module
  */
 
+/** Points a claim away from the mapping its writer is about to unmap (internal). */
+export const detachClaim = Symbol("detachClaim");
+
 /**
  * A claimed message: write the payload into `bytes` (or through `view`) at
  * `offset .. offset + length`, then `commit()` it, or `abort()` it so the reader never sees
@@ -21,10 +24,8 @@
  * ```
  */
 export class Claim {
-  /** The mapped memory the payload lies in; the payload is `bytes[offset, offset + length)`. */
-  readonly bytes: Uint8Array;
-  /** A DataView over the same memory, for writing fields in place. */
-  readonly view: DataView;
+  #bytes: Uint8Array;
+  #view: DataView;
   /** Payload start within `bytes` and `view` (8-byte aligned; 16 in a log buffer). */
   offset = 0;
   /** Payload length in bytes, as claimed. */
@@ -35,9 +36,29 @@ export class Claim {
 
   /** Made by the writer that claims (LogBuffer, SpscRingBuffer, MpscRingBuffer). */
   constructor(bytes: Uint8Array, view: DataView, finish: (commit: boolean) => void) {
-    this.bytes = bytes;
-    this.view = view;
+    this.#bytes = bytes;
+    this.#view = view;
     this.#finish = finish;
+  }
+
+  /**
+   * The mapped memory the payload lies in; the payload is `bytes[offset, offset + length)`.
+   * Empty once the writer is closed: a write through a kept claim then lands nowhere, where
+   * the unmapped memory would have crashed the process.
+   */
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /** A DataView over the same memory, for writing fields in place (empty once closed). */
+  get view(): DataView {
+    return this.#view;
+  }
+
+  /** The writer is closing: from now on the claim points at nothing. */
+  [detachClaim](): void {
+    this.#bytes = new Uint8Array(0);
+    this.#view = new DataView(this.#bytes.buffer);
   }
 
   /** Publishes the message to the reader. */

@@ -46,7 +46,7 @@ import {
 import type { Fragment } from "./fragment.ts";
 import type { PeerState } from "./ipc_channel.ts";
 import { Status } from "./status.ts";
-import { Claim } from "./claim.ts";
+import { Claim, detachClaim } from "./claim.ts";
 
 export type { LogFragmentHandler, LogMessageHandler };
 
@@ -279,6 +279,7 @@ export class LogBuffer implements Disposable {
     this.#closed = true;
     // libzigbolt's close aborts an outstanding claim.
     this.#claimOffset = -1;
+    this.#claim[detachClaim]();
     if (this.#reader) this.#reader.stopped = true;
     if (!this.#polling) this.#release();
   }

@@ -1,7 +1,7 @@
 /**
  * Claims of SPSC and MPSC rings in one process (docs/spsc-ring.md, Claims): filled in place,
  * read only once committed, never when aborted; one at a time; bad arguments, a full ring
- * and a closed ring. Cross-process claims are in rings_cross_process.test.ts.
+ * and a closed ring (whose claims, and a log buffer's, point at nothing once it is unmapped). Cross-process claims are in rings_cross_process.test.ts.
  * @module
  */
 import assert from "node:assert/strict";
@@ -9,6 +9,7 @@ import {
   Claim,
   HandleClosedError,
   InvalidArgumentError,
+  LogBuffer,
   LogClaim,
   MessageTooLargeError,
   MpscRingBuffer,
@@ -89,12 +90,16 @@ for (const [kind, Ring] of kinds) {
     assert.deepEqual(drain(ring), [[99, 3, 56]]);
   });
 
-  test(`${kind}: after close, claims and finishing a claim are HandleClosedError`, () => {
+  test(`${kind}: after close, claims and finishing a claim are HandleClosedError; the claim points at nothing`, () => {
     const ring = Ring.create({ name: uniqueName(`claim-closed-${kind}`), capacity: 1024 });
     const claim = claimValue(ring, 1);
     ring.close();
     assert.throws(() => claim.commit(), HandleClosedError);
     assert.throws(() => ring.claim(8, 3), HandleClosedError);
+    // The mapping is gone: writes through the kept claim land nowhere instead of faulting.
+    assert.equal(claim.bytes.length, 0);
+    claim.bytes[claim.offset] = 7;
+    assert.throws(() => claim.view.setUint32(claim.offset, 7, true), RangeError);
   });
 
   test(`${kind}: claims of every size wrap around the ring many times, byte for byte`, () => {
@@ -127,6 +132,12 @@ test("mpsc: a producer closed with a claim outstanding aborts it; the consumer g
   assert.deepEqual(drain(consumer), [[2, 3, 4]]);
 });
 
-test("a log buffer's claim is the same Claim class (LogClaim names it too)", () => {
+test("a log buffer's claim is the same Claim class (LogClaim names it too), and points at nothing after close", () => {
   assert.equal(LogClaim, Claim);
+  const log = LogBuffer.create({ name: uniqueName("claim-log"), termLength: 4096 });
+  const claim = log.claim(8, 1)!;
+  assert.ok(claim instanceof Claim);
+  log.close();
+  assert.equal(claim.bytes.length, 0);
+  claim.bytes[claim.offset] = 7;
 });
