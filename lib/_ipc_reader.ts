@@ -15,7 +15,7 @@
 import type { RuntimeAdapter } from "./_adapter.ts";
 import type { NativePointer } from "./_symbols.ts";
 import * as layout from "./_ipc_layout.ts";
-import { Fragment } from "./fragment.ts";
+import { detachFragment, Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
 
 const twoTo32 = 2 ** 32;
@@ -74,6 +74,11 @@ export class IpcReader {
     this.#headHigh = Number(head >> 32n);
     this.#termIndex = Number((head / BigInt(termLength)) % BigInt(layout.termCount));
     this.#termOffset = Number(head % BigInt(termLength));
+  }
+
+  /** The channel is closing: the fragment a handler may have kept points at nothing. */
+  detach(): void {
+    detachFragment(this.#fragment);
   }
 
   /** The subscriber position: bytes consumed since the channel was created. */

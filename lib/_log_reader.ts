@@ -10,7 +10,7 @@
  */
 import * as layout from "./_log_buffer_layout.ts";
 import type { OrderedCounter } from "./_ordered_counters.ts";
-import { Fragment } from "./fragment.ts";
+import { detachFragment, Fragment } from "./fragment.ts";
 
 /** The consumer's counters in the counters file (allocated by libzigbolt with the role). */
 export interface ConsumerCounters {
@@ -61,6 +61,11 @@ export class LogReader {
     this.#termOffset = position % termLength;
     this.#position = position;
     this.#positionHigh = Math.floor(position / twoTo32);
+  }
+
+  /** The channel is closing: the fragment a handler may have kept points at nothing. */
+  detach(): void {
+    detachFragment(this.#fragment);
   }
 
   /** Bytes consumed since the log was created. */

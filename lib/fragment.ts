@@ -37,3 +37,14 @@ export class Fragment {
     return this.bytes.slice(this.offset, this.offset + this.length);
   }
 }
+
+/**
+ * Points a reader's reused fragment away from the mapping its reader is about to unmap, so
+ * that one kept past `close()` reads and writes an empty array instead of crashing.
+ */
+export function detachFragment(fragment: Fragment): void {
+  fragment.bytes = new Uint8Array(0);
+  fragment.view = new DataView(fragment.bytes.buffer);
+  fragment.offset = 0;
+  fragment.length = 0;
+}

@@ -333,6 +333,7 @@ export class IpcChannel implements Disposable {
   }
 
   #release(): void {
+    this.#reader?.detach();
     this.#reader = undefined;
     backstop.unregister(this);
     this.#adapter.symbols.zigbolt_ipc_close(this.#handle);

@@ -389,6 +389,7 @@ export class LogBuffer implements Disposable {
   }
 
   #release(): void {
+    this.#reader?.detach();
     this.#reader = undefined;
     backstop.unregister(this);
     this.#adapter.symbols.zigbolt_log_buffer_close(this.#handle);

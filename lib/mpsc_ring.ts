@@ -28,7 +28,7 @@ import { checkedHandle, checkedResult, closeBackstop, peerStates } from "./_stru
 import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
-import { Fragment } from "./fragment.ts";
+import { detachFragment, Fragment } from "./fragment.ts";
 import type { Claim } from "./claim.ts";
 import { RingClaims } from "./_ring_claims.ts";
 import { Status } from "./status.ts";
@@ -384,6 +384,7 @@ export class MpscRingBuffer implements Disposable {
   }
 
   #release(): void {
+    detachFragment(this.#fragment);
     backstop.unregister(this);
     this.#adapter.symbols.zigbolt_mpsc_close(this.#handle);
   }

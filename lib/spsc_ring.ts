@@ -28,7 +28,7 @@ import { native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { InvalidArgumentError } from "./errors.ts";
-import { Fragment } from "./fragment.ts";
+import { detachFragment, Fragment } from "./fragment.ts";
 import type { Claim } from "./claim.ts";
 import { RingClaims } from "./_ring_claims.ts";
 import { Status } from "./status.ts";
@@ -302,6 +302,7 @@ export class SpscRingBuffer implements Disposable {
   }
 
   #release(): void {
+    detachFragment(this.#fragment);
     backstop.unregister(this);
     this.#adapter.symbols.zigbolt_spsc_close(this.#handle);
   }
