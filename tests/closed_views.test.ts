@@ -47,9 +47,15 @@ for (const [kind, open] of Object.entries(readers)) {
     const reader = open();
     let kept: Fragment | undefined;
     let seen: Uint8Array | undefined;
-    assert.equal(reader.readFragments((fragment) => (kept = fragment, seen = fragment.payload().slice())), 1);
+    try {
+      assert.equal(
+        reader.readFragments((fragment) => (kept = fragment, seen = fragment.payload().slice())),
+        1,
+      );
+    } finally {
+      reader.close();
+    }
     assert.deepEqual(seen, new Uint8Array([1, 2, 3, 4]));
-    reader.close();
     assert.equal(kept!.bytes.length, 0);
     assert.equal(kept!.length, 0);
     kept!.bytes[16] = 7; // lands nowhere
