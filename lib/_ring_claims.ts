@@ -13,6 +13,7 @@ import { statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { HandleClosedError, InvalidArgumentError, MessageTooLargeError } from "./errors.ts";
 import { Status } from "./status.ts";
+import { typeIdRangeError } from "./_structure_common.ts";
 
 export class RingClaims {
   readonly #name: string;
@@ -55,9 +56,7 @@ export class RingClaims {
       throw this.#lengthError(length);
     }
     if ((msgTypeId >>> 0) !== msgTypeId || msgTypeId > 0x7fff_ffff) {
-      throw new InvalidArgumentError(
-        `Cannot claim in ring "${this.#name}": msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`,
-      );
+      throw typeIdRangeError(`Cannot claim in ring "${this.#name}"`, msgTypeId);
     }
     if (this.outstanding) throw this.outstandingError("claim in");
     const symbols = this.#adapter.symbols;

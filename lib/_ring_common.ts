@@ -16,10 +16,12 @@ import {
   MessageTooLargeError,
 } from "./errors.ts";
 import type { Fragment } from "./fragment.ts";
+import type { RingClaims } from "./_ring_claims.ts";
 import {
   flagsOf as structureFlagsOf,
   lengthArgumentError,
   type SegmentOptions,
+  typeIdRangeError,
   writeLength,
 } from "./_structure_common.ts";
 
@@ -115,10 +117,15 @@ export function checkedWriteLength(
   return bytes;
 }
 
-/** A ring write's status as `write` returns it: true written, false full; else throws. */
-export function writeResult(name: string, status: number): boolean {
+/**
+ * A ring write's status as `write` returns it: true written, false full; else throws. The
+ * arguments were checked before the call, so libzigbolt's InvalidArgument while a claim is
+ * outstanding is that claim's fault, and the error says so.
+ */
+export function writeResult(name: string, status: number, claims: RingClaims): boolean {
   if (status === Status.Ok) return true;
   if (status === Status.BackPressure) return false;
+  if (status === Status.InvalidArgument && claims.outstanding) throw claims.outstandingError("write to");
   throw statusError(status, `Cannot write to ring "${name}"`);
 }
 
@@ -140,9 +147,7 @@ function writeError(
       `Cannot write ${bytes} bytes to ring "${name}": at most ${payloadLengthMax} fit a message`,
     );
   }
-  return new InvalidArgumentError(
-    `Cannot write to ring "${name}": msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`,
-  );
+  return typeIdRangeError(`Cannot write to ring "${name}"`, msgTypeId);
 }
 
 /** Throws unless `read`/`readFragments` got a handler and a limit >= 0. */

@@ -109,6 +109,14 @@ export function int32WriteArgumentError(
   return lengthArgumentError(context, data, length);
 }
 
+/**
+ * The InvalidArgumentError for a msgTypeId outside [0, 2^31), the range of writers that keep
+ * negative type ids for themselves (rings, broadcast).
+ */
+export function typeIdRangeError(context: string, msgTypeId: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`);
+}
+
 /** A registry that closes the handle of an object collected without `close()`. */
 export function closeBackstop(
   close: (handle: NativePointer) => unknown,

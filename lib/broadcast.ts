@@ -27,6 +27,7 @@ import {
   orderedCounters,
   peerStates,
   type SegmentOptions,
+  typeIdRangeError,
   writeContext,
   writeLength,
 } from "./_structure_common.ts";
@@ -216,7 +217,7 @@ export class BroadcastTransmitter implements Disposable {
     const invalidLength = lengthArgumentError(context, data, length);
     if (invalidLength !== undefined) return invalidLength;
     if (status === Status.InvalidArgument) {
-      return new InvalidArgumentError(`${context}: msgTypeId ${msgTypeId} is not an integer in [0, 2^31)`);
+      return typeIdRangeError(context, msgTypeId);
     }
     if (status === Status.CorruptChannel) {
       // libzigbolt's only corruption check on transmit: the tail is ours alone to store.

@@ -31,7 +31,6 @@ import { InvalidArgumentError } from "./errors.ts";
 import { detachFragment, Fragment } from "./fragment.ts";
 import type { Claim } from "./claim.ts";
 import { RingClaims } from "./_ring_claims.ts";
-import { Status } from "./status.ts";
 import type { Counter } from "./counters.ts";
 import { ringCounters, RingCounterType } from "./_ring_counters.ts";
 
@@ -145,10 +144,7 @@ export class SpscRingBuffer implements Disposable {
     const status = address === undefined
       ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
       : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
-    if (status === Status.InvalidArgument && this.#claims.outstanding) {
-      throw this.#claims.outstandingError("write to");
-    }
-    return writeResult(this.name, status);
+    return writeResult(this.name, status, this.#claims);
   }
 
   /**

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import {
   CorruptChannelError,
   CountersFile,
-  type Fragment,
   HandleClosedError,
   InvalidArgumentError,
   InvalidCapacityError,
@@ -23,6 +22,7 @@ import {
 import { native } from "../lib/_native.ts";
 import { test, uniqueName } from "./_harness.ts";
 import { ShmWords } from "./_shm_files.ts";
+import { drain } from "./_ring_drain.ts";
 
 /** Overwrites words of a ring's segment file, as a buggy or hostile process could. */
 function poke(name: string, offset: number, values: number[]): void {
@@ -34,14 +34,6 @@ function numbered(value: number, length = 8): Uint8Array {
   const bytes = new Uint8Array(length);
   new DataView(bytes.buffer).setUint32(0, value, true);
   return bytes;
-}
-
-function drain(ring: SpscRingBuffer | MpscRingBuffer, limit = 10_000): Array<[number, number, number]> {
-  const got: Array<[number, number, number]> = [];
-  ring.readFragments((f: Fragment) => {
-    got.push([f.length >= 4 ? f.view.getUint32(f.offset, true) : -1, f.msgTypeId, f.length]);
-  }, limit);
-  return got;
 }
 
 for (const Ring of [SpscRingBuffer, MpscRingBuffer]) {
@@ -295,7 +287,9 @@ test("mpsc: a TypeScript producer whose cached head is a 2^32 lap old waits for 
   const name = uniqueName("mpsc-stale");
   using _ring = MpscRingBuffer.create({ name, capacity: 1024 });
   const control = new Int32Array(new SharedArrayBuffer(12));
-  const worker = new Worker(new URL("./peers/stale_mpsc_producer.ts", import.meta.url).href, { type: "module" });
+  const worker = new Worker(new URL("./peers/stale_mpsc_producer.ts", import.meta.url).href, {
+    type: "module",
+  });
   const messages: string[] = [];
   worker.addEventListener("message", (event) => messages.push((event as MessageEvent<string>).data));
   worker.addEventListener("error", (event) => messages.push(`error: ${(event as ErrorEvent).message}`));

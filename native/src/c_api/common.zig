@@ -45,6 +45,27 @@ pub fn handleOrNull(result: Error!*anyopaque) ?*anyopaque {
 }
 
 /// A count (>= 0) or a negative status, for functions that return int32_t.
+/// What a claim call returns through the C ABI: the claimed payload's offset in the segment
+/// (>= 0), BackPressure when there was no room, or the error's status. `claimed` is the
+/// result of a log buffer's `claim` or a ring's `tryClaim`.
+pub fn claimOffsetOrStatus(claimed: anytype) i32 {
+    const claim = (claimed catch |err| return statusCode(err)) orelse return @intFromEnum(Status.back_pressure);
+    return @intCast(claim.segment_offset);
+}
+
+pub const ClaimEnd = enum { commit, abort };
+
+/// Commits or aborts `object`'s outstanding claim (a log buffer's or a ring's), known by the
+/// payload offset its claim call returned; InvalidArgument for any other offset.
+pub fn finishClaim(object: anytype, claim_offset: i32, how: ClaimEnd) Error!void {
+    const claim = object.outstandingClaim() orelse return error.InvalidArgument;
+    if (claim_offset < 0 or claim.segment_offset != @as(u32, @intCast(claim_offset))) return error.InvalidArgument;
+    return switch (how) {
+        .commit => object.commit(claim),
+        .abort => object.abort(claim),
+    };
+}
+
 pub fn countOrStatus(result: Error!u32) i32 {
     const count = result catch |err| return @intFromEnum(Status.fromError(err));
     return @intCast(@min(count, std.math.maxInt(i32)));

@@ -40,9 +40,7 @@ pub export fn zigbolt_log_buffer_close(log: ?*anyopaque) callconv(.c) i32 {
 /// ZIGBOLT_STATUS_BACK_PRESSURE when the consumer is a term behind.
 pub export fn zigbolt_log_buffer_claim(log: ?*anyopaque, length: u32, msg_type_id: i32) callconv(.c) i32 {
     const object = resolve(log) catch |err| return statusCode(err);
-    const claimed = object.claim(length, msg_type_id) catch |err| return statusCode(err);
-    const claim = claimed orelse return @intFromEnum(Status.back_pressure);
-    return @intCast(claim.segment_offset);
+    return common.claimOffsetOrStatus(object.claim(length, msg_type_id));
 }
 
 pub export fn zigbolt_log_buffer_commit(log: ?*anyopaque, claim_offset: i32) callconv(.c) i32 {
@@ -53,14 +51,8 @@ pub export fn zigbolt_log_buffer_abort(log: ?*anyopaque, claim_offset: i32) call
     return common.statusOf(finish(log, claim_offset, .abort));
 }
 
-fn finish(log: ?*anyopaque, claim_offset: i32, how: enum { commit, abort }) Error!void {
-    const object = try resolve(log);
-    const claim = object.outstandingClaim() orelse return error.InvalidArgument;
-    if (claim_offset < 0 or claim.segment_offset != @as(u32, @intCast(claim_offset))) return error.InvalidArgument;
-    return switch (how) {
-        .commit => object.commit(claim),
-        .abort => object.abort(claim),
-    };
+fn finish(log: ?*anyopaque, claim_offset: i32, how: common.ClaimEnd) Error!void {
+    return common.finishClaim(try resolve(log), claim_offset, how);
 }
 
 pub export fn zigbolt_log_buffer_append(log: ?*anyopaque, data: ?[*]const u8, length: u32, msg_type_id: i32) callconv(.c) i32 {

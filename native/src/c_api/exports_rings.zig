@@ -195,20 +195,11 @@ fn write(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, data:
 
 fn tryClaim(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, length: u32, msg_type_id: i32) i32 {
     const object = handles.resolve(T, kind, ring) catch |err| return code(err);
-    const claimed = object.tryClaim(length, msg_type_id) catch |err| return code(err);
-    const claim = claimed orelse return @intFromEnum(Status.back_pressure);
-    return @intCast(claim.segment_offset);
+    return common.claimOffsetOrStatus(object.tryClaim(length, msg_type_id));
 }
 
-/// Commits or aborts the outstanding claim, known by the offset `tryClaim` returned.
-fn finish(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, claim_offset: i32, how: enum { commit, abort }) Error!void {
-    const object = try handles.resolve(T, kind, ring);
-    const claim = object.outstandingClaim() orelse return error.InvalidArgument;
-    if (claim_offset < 0 or claim.segment_offset != @as(u32, @intCast(claim_offset))) return error.InvalidArgument;
-    switch (how) {
-        .commit => try object.commit(claim),
-        .abort => try object.abort(claim),
-    }
+fn finish(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, claim_offset: i32, how: common.ClaimEnd) Error!void {
+    return common.finishClaim(try handles.resolve(T, kind, ring), claim_offset, how);
 }
 
 fn read(comptime T: type, comptime kind: handles.Kind, ring: ?*anyopaque, handler: ?ReadHandler, clientd: ?*anyopaque, limit: u32) i32 {
