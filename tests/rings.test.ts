@@ -102,6 +102,10 @@ for (const Ring of [SpscRingBuffer, MpscRingBuffer]) {
     assert.throws(() => ring.write(new Uint8Array(1), -1), InvalidArgumentError);
     assert.throws(() => ring.write(new Uint8Array(1), 1.5), InvalidArgumentError);
     assert.throws(() => ring.write(new Uint8Array(1), 2 ** 31), InvalidArgumentError);
+    // Numbers the FFI would wrap or truncate to a valid type id: never written as one.
+    for (const msgTypeId of [2 ** 32 + 5, NaN, "5" as unknown as number]) {
+      assert.throws(() => ring.write(new Uint8Array(1), msgTypeId), InvalidArgumentError);
+    }
     assert.throws(() => ring.write("text" as unknown as Uint8Array, 1), InvalidArgumentError);
     assert.throws(() => ring.write(new ArrayBuffer(8) as unknown as Uint8Array, 1), InvalidArgumentError);
     assert.throws(() => ring.write(undefined as unknown as Uint8Array, 1), InvalidArgumentError);
