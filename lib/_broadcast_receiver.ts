@@ -33,7 +33,12 @@ export class BroadcastReader {
   stopped = false;
 
   /** `batchLength`: what zigbolt_broadcast_receiver_batch_length said the buffer needs. */
-  constructor(adapter: RuntimeAdapter, handle: NativePointer, batchLength: number, messages?: OrderedCounter) {
+  constructor(
+    adapter: RuntimeAdapter,
+    handle: NativePointer,
+    batchLength: number,
+    messages?: OrderedCounter,
+  ) {
     this.#adapter = adapter;
     this.#handle = handle;
     this.#messages = messages;
