@@ -12,8 +12,7 @@
  *   64-bit store.
  * @module
  */
-import type { RuntimeAdapter } from "./_adapter.ts";
-import type { NativePointer } from "./_symbols.ts";
+import type { SegmentView } from "./_kept_mapping.ts";
 import * as layout from "./_ipc_layout.ts";
 import { detachFragment, Fragment } from "./fragment.ts";
 import type { Counter } from "./counters.ts";
@@ -52,19 +51,18 @@ export class IpcReader {
   readonly #counters: SubscriberCounters | undefined;
 
   constructor(
-    adapter: RuntimeAdapter,
-    segment: NativePointer,
+    view: SegmentView,
     termLength: number,
     counters: SubscriberCounters | undefined,
   ) {
     this.#termLength = termLength;
     this.#counters = counters;
     this.#availableMax = layout.termCount * termLength;
-    const header = adapter.view(segment, 0, layout.headerLength);
+    const header = view(0, layout.headerLength);
     this.#header = new Int32Array(header);
     this.#headerLongs = new BigInt64Array(header);
     for (let i = 0; i < layout.termCount; i++) {
-      const term = adapter.view(segment, layout.headerLength + i * termLength, termLength);
+      const term = view(layout.headerLength + i * termLength, termLength);
       this.#termBytes.push(new Uint8Array(term));
       this.#termWords.push(new Int32Array(term));
       this.#termViews.push(new DataView(term));

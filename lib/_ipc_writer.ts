@@ -23,6 +23,7 @@ import type { NativePointer } from "./_symbols.ts";
 import { Status } from "./status.ts";
 import { cString } from "./_names.ts";
 import { closeBackstop } from "./_structure_common.ts";
+import { keepAddressFlag, keptMapping } from "./_kept_mapping.ts";
 
 const twoTo32 = 2 ** 32;
 /** Back-pressured claims in a row between two liveness checks of the subscriber (as in Zig). */
@@ -60,23 +61,25 @@ export class IpcWriter {
     const handle = adapter.symbols.zigbolt_ipc_open_ex(
       cString(name),
       0,
-      layout.flags.preFault,
+      layout.flags.preFault | keepAddressFlag,
     );
     if (adapter.isNull(handle)) throw lastStatusError(`Cannot open channel "${name}"`);
     this.#handle = handle;
     backstop.register(this, handle, this);
     try {
-      const claimed = adapter.symbols.zigbolt_ipc_claim(handle, layout.roleNumbers.publisher);
-      if (claimed !== Status.Ok) throw statusError(claimed, `Cannot publish on channel "${name}"`);
       const segment = adapter.symbols.zigbolt_ipc_segment(handle);
       if (adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${name}"`);
+      // At once, so a failure below still lets the mapping go (_kept_mapping.ts).
+      const view = keptMapping(adapter, segment);
+      const claimed = adapter.symbols.zigbolt_ipc_claim(handle, layout.roleNumbers.publisher);
+      if (claimed !== Status.Ok) throw statusError(claimed, `Cannot publish on channel "${name}"`);
       this.termLength = adapter.symbols.zigbolt_ipc_term_length(handle);
       this.#mask = this.termLength - 1;
-      const header = adapter.view(segment, 0, layout.headerLength);
+      const header = view(0, layout.headerLength);
       this.#header = new Int32Array(header);
       this.#headerLongs = new BigInt64Array(header);
       for (let i = 0; i < layout.termCount; i++) {
-        const term = adapter.view(segment, layout.headerLength + i * this.termLength, this.termLength);
+        const term = view(layout.headerLength + i * this.termLength, this.termLength);
         this.#termViews.push(new DataView(term));
         this.#termBytes.push(new Uint8Array(term));
         this.#termWords.push(new Int32Array(term));

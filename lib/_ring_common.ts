@@ -17,6 +17,7 @@ import {
 } from "./errors.ts";
 import type { Fragment } from "./fragment.ts";
 import type { RingClaims } from "./_ring_claims.ts";
+import { keptMapping } from "./_kept_mapping.ts";
 import {
   flagsOf as structureFlagsOf,
   lengthArgumentError,
@@ -80,8 +81,10 @@ export function mapRing(
   if (segmentLength !== dataOffset + capacity) {
     throw new InvalidArgumentError(`${context}: segment of ${segmentLength} bytes for capacity ${capacity}`);
   }
-  const header = new Int32Array(adapter.view(segment, 0, dataOffset));
-  const data = adapter.view(segment, dataOffset, capacity);
+  // Opened with keepAddressFlag: a payload view kept past close() reads zeros.
+  const view = keptMapping(adapter, segment);
+  const header = new Int32Array(view(0, dataOffset));
+  const data = view(dataOffset, capacity);
   return { header, bytes: new Uint8Array(data), words: new Int32Array(data), view: new DataView(data) };
 }
 

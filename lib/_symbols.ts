@@ -66,6 +66,10 @@ const ipcSymbols = {
   zigbolt_ipc_segment: { args: ["handle"], returns: "pointer" },
   // double zigbolt_clock_ns(void)
   zigbolt_clock_ns: { args: [], returns: "f64" },
+  // int32_t zigbolt_release_mapping(void* address)
+  zigbolt_release_mapping: { args: ["pointer"], returns: "i32" },
+  // uint32_t zigbolt_retired_mapping_count(void)
+  zigbolt_retired_mapping_count: { args: [], returns: "u32" },
 } as const satisfies Record<string, SymbolDefinition>;
 
 export const symbolDefinitions = {

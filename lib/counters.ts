@@ -10,6 +10,7 @@ import { lastStatusError, native, statusError } from "./_native.ts";
 import { checkedName, cString } from "./_names.ts";
 import { closeBackstop } from "./_structure_common.ts";
 import type { NativePointer } from "./_symbols.ts";
+import { keepAddressFlag, keptMapping } from "./_kept_mapping.ts";
 import { HandleClosedError, InvalidArgumentError } from "./errors.ts";
 
 const twoTo32 = 2 ** 32;
@@ -69,7 +70,11 @@ export class CountersFile implements Disposable {
     this.countersMax = checked(adapter.symbols.zigbolt_counters_max(handle), `read counters file "${name}"`);
     const segment = adapter.symbols.zigbolt_counters_segment(handle);
     if (adapter.isNull(segment)) throw lastStatusError(`Cannot map counters file "${name}"`);
-    const buffer = adapter.view(segment, 0, layout.fileLength(this.countersMax));
+    // An owned file is opened with keepAddressFlag: a Counter kept past close() reads zeros.
+    const view = owned
+      ? keptMapping(adapter, segment)
+      : (offset: number, length: number) => adapter.view(segment, offset, length);
+    const buffer = view(0, layout.fileLength(this.countersMax));
     this.#words = new Int32Array(buffer);
     this.#longs = new BigInt64Array(buffer);
     this.#bytes = new Uint8Array(buffer);
@@ -84,7 +89,7 @@ export class CountersFile implements Disposable {
     if (!Number.isInteger(countersMax) || countersMax < 0 || countersMax > 2 ** 20) {
       throw new InvalidArgumentError(`Invalid countersMax ${countersMax}: use 1..1048576`);
     }
-    const handle = native().symbols.zigbolt_counters_open_ex(cString(name), countersMax, 0);
+    const handle = native().symbols.zigbolt_counters_open_ex(cString(name), countersMax, keepAddressFlag);
     if (native().isNull(handle)) throw lastStatusError(`Cannot open counters file "${name}"`);
     return new CountersFile(name, handle, true);
   }

@@ -20,6 +20,7 @@ import * as layout from "./_ipc_layout.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
+import { keepAddressFlag, keptMapping, type SegmentView } from "./_kept_mapping.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
   checkedHandle,
@@ -101,6 +102,8 @@ export class IpcChannel implements Disposable {
   readonly #adapter: RuntimeAdapter;
   readonly #handle: NativePointer;
   readonly #payload: PinnedPayload;
+  /** Buffers over our mapping, which stays at its address past close (_kept_mapping.ts). */
+  readonly #view: SegmentView | undefined;
   #reader: IpcReader | undefined;
   #closed = false;
   #polling = false;
@@ -111,6 +114,8 @@ export class IpcChannel implements Disposable {
     this.name = name;
     this.#handle = handle;
     this.termLength = this.#adapter.symbols.zigbolt_ipc_term_length(handle);
+    const segment = this.#adapter.symbols.zigbolt_ipc_segment(handle);
+    if (!this.#adapter.isNull(segment)) this.#view = keptMapping(this.#adapter, segment);
     backstop.register(this, handle, this);
   }
 
@@ -122,7 +127,11 @@ export class IpcChannel implements Disposable {
     const { symbols } = native();
     const name = checkedName(options?.name);
     const termLength = checkedTermLength(options.termLength ?? layout.termLengthDefault);
-    const handle = symbols.zigbolt_ipc_create_ex(cString(name), termLength, flagsOf(options));
+    const handle = symbols.zigbolt_ipc_create_ex(
+      cString(name),
+      termLength,
+      flagsOf(options) | keepAddressFlag,
+    );
     return new IpcChannel(name, checkedHandle(handle, `Cannot create channel "${name}"`));
   }
 
@@ -132,7 +141,7 @@ export class IpcChannel implements Disposable {
     const name = checkedName(options?.name);
     const termLength = checkedTermLength(options.termLength ?? 0);
     if (options.replace) throw new InvalidArgumentError(`Cannot open "${name}": replace is a create option`);
-    const handle = symbols.zigbolt_ipc_open_ex(cString(name), termLength, flagsOf(options));
+    const handle = symbols.zigbolt_ipc_open_ex(cString(name), termLength, flagsOf(options) | keepAddressFlag);
     return new IpcChannel(name, checkedHandle(handle, `Cannot open channel "${name}"`));
   }
 
@@ -313,9 +322,8 @@ export class IpcChannel implements Disposable {
   #startReading(): IpcReader {
     const symbols = this.#adapter.symbols;
     this.#checked(symbols.zigbolt_ipc_claim(this.#handle, layout.roleNumbers.subscriber), "subscribe to");
-    const segment = symbols.zigbolt_ipc_segment(this.#handle);
-    if (this.#adapter.isNull(segment)) throw lastStatusError(`Cannot map channel "${this.name}"`);
-    return this.#reader = new IpcReader(this.#adapter, segment, this.termLength, this.#subscriberCounters());
+    if (this.#view === undefined) throw lastStatusError(`Cannot map channel "${this.name}"`);
+    return this.#reader = new IpcReader(this.#view, this.termLength, this.#subscriberCounters());
   }
 
   /** The counters libzigbolt allocated for our subscriber role, which JavaScript updates. */

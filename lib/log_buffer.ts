@@ -23,6 +23,7 @@ import type { OrderedCounter } from "./_ordered_counters.ts";
 import { lastStatusError, native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
+import { keepAddressFlag, keptMapping } from "./_kept_mapping.ts";
 import { checkedName, cString } from "./_names.ts";
 import {
   checkedHandle,
@@ -116,7 +117,7 @@ export class LogBuffer implements Disposable {
       this.close();
       throw lastStatusError(`Cannot map log buffer "${name}"`);
     }
-    this.#buffer = adapter.view(segment, 0, length);
+    this.#buffer = keptMapping(adapter, segment)(0, length);
     this.#claim = new Claim(
       new Uint8Array(this.#buffer),
       new DataView(this.#buffer),
@@ -137,7 +138,11 @@ export class LogBuffer implements Disposable {
         `Cannot create log buffer "${name}": term length ${termLength} is not a power of two in [4096, 512 MiB]`,
       );
     }
-    const handle = symbols.zigbolt_log_buffer_create_ex(cString(name), termLength, flagsOf(options));
+    const handle = symbols.zigbolt_log_buffer_create_ex(
+      cString(name),
+      termLength,
+      flagsOf(options) | keepAddressFlag,
+    );
     return new LogBuffer(name, checkedHandle(handle, `Cannot create log buffer "${name}"`));
   }
 
@@ -150,7 +155,7 @@ export class LogBuffer implements Disposable {
         `Cannot open log buffer "${name}": replace and termLength are create options`,
       );
     }
-    const handle = symbols.zigbolt_log_buffer_open_ex(cString(name), flagsOf(options));
+    const handle = symbols.zigbolt_log_buffer_open_ex(cString(name), flagsOf(options) | keepAddressFlag);
     return new LogBuffer(name, checkedHandle(handle, `Cannot open log buffer "${name}"`));
   }
 

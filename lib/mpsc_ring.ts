@@ -29,6 +29,7 @@ import { native, statusError } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { Status } from "./status.ts";
+import { keepAddressFlag } from "./_kept_mapping.ts";
 import { detachFragment, Fragment } from "./fragment.ts";
 import type { Claim } from "./claim.ts";
 import { RingClaims } from "./_ring_claims.ts";
@@ -124,14 +125,21 @@ export class MpscRingBuffer implements Disposable {
   static create(options: RingOptions): MpscRingBuffer {
     const name = checkedName(options?.name, "ring");
     const capacity = checkedCapacity(options.capacity ?? layout.capacityDefault);
-    const handle = native().symbols.zigbolt_mpsc_create_ex(cString(name), capacity, flagsOf(options, true));
+    const handle = native().symbols.zigbolt_mpsc_create_ex(
+      cString(name),
+      capacity,
+      flagsOf(options, true) | keepAddressFlag,
+    );
     return new MpscRingBuffer(name, checkedHandle(handle, `Cannot create ring "${name}"`));
   }
 
   /** Opens an existing ring: NoSuchChannelError, WrongStructureError, CorruptChannelError, ... */
   static open(options: RingOptions): MpscRingBuffer {
     const name = checkedName(options?.name, "ring");
-    const handle = native().symbols.zigbolt_mpsc_open_ex(cString(name), flagsOf(options, false));
+    const handle = native().symbols.zigbolt_mpsc_open_ex(
+      cString(name),
+      flagsOf(options, false) | keepAddressFlag,
+    );
     return new MpscRingBuffer(name, checkedHandle(handle, `Cannot open ring "${name}"`));
   }
 

@@ -28,6 +28,7 @@ import { native } from "./_native.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { PinnedPayload } from "./_pinned_payload.ts";
 import { Status } from "./status.ts";
+import { keepAddressFlag } from "./_kept_mapping.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { detachFragment, Fragment } from "./fragment.ts";
 import type { Claim } from "./claim.ts";
@@ -113,14 +114,21 @@ export class SpscRingBuffer implements Disposable {
   static create(options: RingOptions): SpscRingBuffer {
     const name = checkedName(options?.name, "ring");
     const capacity = checkedCapacity(options.capacity ?? layout.capacityDefault);
-    const handle = native().symbols.zigbolt_spsc_create_ex(cString(name), capacity, flagsOf(options, true));
+    const handle = native().symbols.zigbolt_spsc_create_ex(
+      cString(name),
+      capacity,
+      flagsOf(options, true) | keepAddressFlag,
+    );
     return new SpscRingBuffer(name, checkedHandle(handle, `Cannot create ring "${name}"`));
   }
 
   /** Opens an existing ring: NoSuchChannelError, WrongStructureError, CorruptChannelError, ... */
   static open(options: RingOptions): SpscRingBuffer {
     const name = checkedName(options?.name, "ring");
-    const handle = native().symbols.zigbolt_spsc_open_ex(cString(name), flagsOf(options, false));
+    const handle = native().symbols.zigbolt_spsc_open_ex(
+      cString(name),
+      flagsOf(options, false) | keepAddressFlag,
+    );
     return new SpscRingBuffer(name, checkedHandle(handle, `Cannot open ring "${name}"`));
   }
 

@@ -11,6 +11,7 @@ import { checkedName, cString } from "./_names.ts";
 import type { NativePointer } from "./_symbols.ts";
 import { HandleClosedError, InvalidTermLengthError } from "./errors.ts";
 import { flagsOf } from "./_structure_common.ts";
+import { keepAddressFlag } from "./_kept_mapping.ts";
 
 /** Options of `new Transport()`. */
 export interface TransportOptions {
@@ -51,8 +52,11 @@ export class Transport implements Disposable {
         `Invalid term length ${termLength}: use a power of two in [4096, 1 GiB]`,
       );
     }
-    // No replace: the transport's flags are the memory options of the channels it makes.
-    const flags = flagsOf({ preFault: options.preFault, hugepages: options.hugepages, mlock: options.mlock });
+    // No replace: the transport's flags are the memory options of the channels it makes,
+    // which IpcChannel maps (_kept_mapping.ts).
+    const flags =
+      flagsOf({ preFault: options.preFault, hugepages: options.hugepages, mlock: options.mlock }) |
+      keepAddressFlag;
     const { symbols, isNull } = native();
     this.#handle = symbols.zigbolt_transport_create_ex(termLength, flags);
     if (isNull(this.#handle)) throw lastStatusError("Cannot create transport");

@@ -87,6 +87,7 @@ test "status codes, flags, roles and peer states agree" {
     try std.testing.expectEqual(exports.flag_hugepages, c.ZIGBOLT_FLAG_HUGEPAGES);
     try std.testing.expectEqual(exports.flag_mlock, c.ZIGBOLT_FLAG_MLOCK);
     try std.testing.expectEqual(exports.flag_replace, c.ZIGBOLT_FLAG_REPLACE);
+    try std.testing.expectEqual(exports.flag_keep_address, c.ZIGBOLT_FLAG_KEEP_ADDRESS);
     inline for (std.meta.fields(zigbolt.ipc.Role)) |field| {
         try std.testing.expectEqual(field.value, @field(c, "ZIGBOLT_ROLE_" ++ upper(field.name)));
     }

@@ -65,7 +65,10 @@ enum zigbolt_flags {
     ZIGBOLT_FLAG_PRE_FAULT = 1, /* fault every page in at create/open */
     ZIGBOLT_FLAG_HUGEPAGES = 2, /* ask for transparent huge pages */
     ZIGBOLT_FLAG_MLOCK = 4,     /* lock the segment in RAM; bounded by `ulimit -l` */
-    ZIGBOLT_FLAG_REPLACE = 8    /* create: replace a channel even if a live process uses it */
+    ZIGBOLT_FLAG_REPLACE = 8,   /* create: replace a channel even if a live process uses it */
+    /* close leaves private zero pages at the mapping's address (views kept past close read
+       zeros, never fault) until zigbolt_release_mapping: for garbage-collected bindings */
+    ZIGBOLT_FLAG_KEEP_ADDRESS = 16
 };
 
 enum zigbolt_role { ZIGBOLT_ROLE_PUBLISHER = 0, ZIGBOLT_ROLE_SUBSCRIBER = 1 };
@@ -143,6 +146,13 @@ void* zigbolt_ipc_segment(void* channel);
 
 /* CLOCK_MONOTONIC in nanoseconds, as a double: comparable across processes. */
 double zigbolt_clock_ns(void);
+
+/* The caller's views into the mapping starting at `address` (a segment pointer of a handle
+   opened with ZIGBOLT_FLAG_KEEP_ADDRESS) are gone: the range is unmapped once the handle is
+   closed too. ZIGBOLT_STATUS_INVALID_ARGUMENT for any other address. */
+int32_t zigbolt_release_mapping(void* address);
+/* Mappings closed with ZIGBOLT_FLAG_KEEP_ADDRESS and not yet released. */
+uint32_t zigbolt_retired_mapping_count(void);
 
 /* ---- counters files, counters (docs/counters.md) ------------------------------------- */
 

@@ -19,6 +19,7 @@ pub const ipc = struct {
 };
 pub const Transport = @import("transport.zig").Transport;
 pub const clock = @import("platform/clock.zig");
+pub const kept_mappings = @import("platform/kept_mappings.zig");
 pub const segment = struct {
     pub const header = @import("segment/header.zig");
     pub const NamedSegment = @import("segment/named_segment.zig").NamedSegment;
@@ -112,9 +113,11 @@ test {
     _ = @import("ipc/peer.zig");
     _ = @import("ipc/channel_test.zig");
     _ = @import("platform/shm.zig");
+    _ = @import("platform/kept_mappings.zig");
     _ = @import("platform/process.zig");
     _ = @import("transport.zig");
     _ = @import("segment/named_segment.zig");
+    _ = @import("segment/keep_address_test.zig");
     // ---- counters tests ----
     _ = @import("counters/counters_test.zig");
     _ = @import("counters/types.zig");

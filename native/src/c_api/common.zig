@@ -15,7 +15,8 @@ pub const flag_pre_fault: u32 = 1;
 pub const flag_hugepages: u32 = 2;
 pub const flag_mlock: u32 = 4;
 pub const flag_replace: u32 = 8;
-pub const flags_known = flag_pre_fault | flag_hugepages | flag_mlock | flag_replace;
+pub const flag_keep_address: u32 = 16;
+pub const flags_known = flag_pre_fault | flag_hugepages | flag_mlock | flag_replace | flag_keep_address;
 
 threadlocal var last_status: Status = .ok;
 
@@ -76,6 +77,7 @@ pub fn memoryOptions(flags: u32) zigbolt.ipc.MemoryOptions {
         .pre_fault = flags & flag_pre_fault != 0,
         .hugepages = flags & flag_hugepages != 0,
         .mlock = flags & flag_mlock != 0,
+        .keep_address = flags & flag_keep_address != 0,
     };
 }
 

@@ -24,6 +24,7 @@ pub const flag_pre_fault = common.flag_pre_fault;
 pub const flag_hugepages = common.flag_hugepages;
 pub const flag_mlock = common.flag_mlock;
 pub const flag_replace = common.flag_replace;
+pub const flag_keep_address = common.flag_keep_address;
 const flags_known = common.flags_known;
 
 /// Every file of the C ABI. Their exports are emitted because they are referenced here;
@@ -293,6 +294,21 @@ fn segmentOf(channel: ?*anyopaque) Error![]u8 {
 /// that Zig, Bun and Deno processes share for latency measurements.
 pub export fn zigbolt_clock_ns() callconv(.c) f64 {
     return @floatFromInt(zigbolt.clock.monotonicNs());
+}
+
+// ---- kept mappings (ZIGBOLT_FLAG_KEEP_ADDRESS) ------------------------------------------
+
+/// The caller's views into the mapping that starts at `address` (a handle opened with
+/// ZIGBOLT_FLAG_KEEP_ADDRESS) are gone: its address range is unmapped once the handle is
+/// closed too. InvalidArgument for any other address.
+pub export fn zigbolt_release_mapping(address: ?*anyopaque) callconv(.c) i32 {
+    zigbolt.kept_mappings.release(@intFromPtr(address)) catch |err| return common.statusCode(err);
+    return 0;
+}
+
+/// Mappings closed and not yet released (ZIGBOLT_FLAG_KEEP_ADDRESS).
+pub export fn zigbolt_retired_mapping_count() callconv(.c) u32 {
+    return zigbolt.kept_mappings.retiredCount();
 }
 
 // ---- helpers ---------------------------------------------------------------------------

@@ -117,6 +117,7 @@ pub const IpcChannel = struct {
         // rename below already hides the segment until it is whole).
         @atomicStore(u64, &header.magic, layout.magic, .release);
         try named_segment.takeName(temporary.name.z(), &channel_name, options.replace, refuseIfInUse);
+        if (options.memory.keep_address) channel.segment.keepAddress();
         return channel;
     }
 
@@ -144,6 +145,7 @@ pub const IpcChannel = struct {
         }
         var channel = init(segment, channel_name, try term_length, options.counters.resolve());
         channel.memory_applied = shm.applyMemoryOptions(segment, options.memory);
+        if (options.memory.keep_address) channel.segment.keepAddress();
         return channel;
     }
 

@@ -5,6 +5,7 @@ const std = @import("std");
 const posix = std.posix;
 const linux = std.os.linux;
 const Error = @import("../status.zig").Error;
+const kept_mappings = @import("kept_mappings.zig");
 
 pub const page_length = std.heap.page_size_min;
 
@@ -17,9 +18,18 @@ const shm_directory = "/dev/shm";
 
 pub const Segment = struct {
     memory: []align(page_length) u8,
+    /// At unmap, leave zero pages at the address until the binding releases it
+    /// (kept_mappings.zig). Set by `keepAddress` once the handle is complete.
+    keep_address: bool = false,
 
     pub fn unmap(segment: Segment) void {
+        if (segment.keep_address) return kept_mappings.closeMapping(segment.memory);
         posix.munmap(segment.memory);
+    }
+
+    /// The handle's views may outlive it (MemoryOptions.keep_address).
+    pub fn keepAddress(segment: *Segment) void {
+        segment.keep_address = kept_mappings.track(segment.memory);
     }
 };
 
@@ -110,6 +120,9 @@ pub const MemoryOptions = struct {
     pre_fault: bool = true,
     hugepages: bool = false,
     mlock: bool = false,
+    /// close() leaves private zero pages at the mapping's address until the binding
+    /// releases it: for garbage-collected views that may outlive the handle.
+    keep_address: bool = false,
 };
 
 /// Applies each option as far as the machine allows and reports which took effect.

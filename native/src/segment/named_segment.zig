@@ -70,6 +70,7 @@ pub const NamedSegment = struct {
         // release: pairs with open's acquire load of magic.
         @atomicStore(u64, &common.magic, segment_header.magic, .release);
         try takeName(temporary.name.z(), &segment_name, options.replace, InUseCheck(in_use).refuse);
+        if (options.memory.keep_address) self.mapping.keepAddress();
         return self;
     }
 
@@ -91,7 +92,7 @@ pub const NamedSegment = struct {
         const length = common.segment_length;
         if (length > object_length) return error.ShmTooSmall;
         if (length < segment_header.length) return error.CorruptChannel;
-        return .{
+        var self: NamedSegment = .{
             .mapping = mapping,
             .memory = mapping.memory[0..@intCast(length)],
             .name = segment_name,
@@ -99,6 +100,8 @@ pub const NamedSegment = struct {
             .owner_word = process.ownerWordOfSelf(),
             .memory_applied = shm.applyMemoryOptions(mapping, memory),
         };
+        if (memory.keep_address) self.mapping.keepAddress();
+        return self;
     }
 
     /// Marks the creator word closed and unlinks the name if we created it, then unmaps.

@@ -1,0 +1,132 @@
+//! Mappings whose address outlives their handle. A garbage-collected binding (TypeScript)
+//! hands out views into a segment that user code may keep past close(); unmapping would
+//! turn a read through such a view into SIGSEGV. For a handle opened with `keep_address`,
+//! close() instead maps private zero pages over the range (MAP_FIXED, one atomic step): the
+//! shared memory is let go at once, stale views read zeros and write into memory nobody
+//! else sees, and the address range stays ours. The binding calls `release` once its views
+//! are garbage; the range is unmapped when both that and close() have happened, in either
+//! order.
+
+const std = @import("std");
+const posix = std.posix;
+const Error = @import("../status.zig").Error;
+
+const State = enum {
+    /// The handle is open; its views are (as far as we know) alive.
+    open,
+    /// The binding released the views; close() unmaps right away.
+    views_released,
+    /// close() put zero pages over the range; release() unmaps it.
+    retired,
+};
+
+const Entry = struct {
+    address: usize,
+    length: usize,
+    state: State,
+};
+
+var mutex: std.Thread.Mutex = .{};
+var entries: std.ArrayListUnmanaged(Entry) = .empty;
+
+/// Starts tracking `memory`, mapped for a handle that keeps its address. False (and nothing
+/// tracked) when out of memory: the handle then unmaps at close like any other.
+pub fn track(memory: []align(std.heap.page_size_min) u8) bool {
+    mutex.lock();
+    defer mutex.unlock();
+    entries.append(std.heap.page_allocator, .{ .address = @intFromPtr(memory.ptr), .length = memory.len, .state = .open }) catch return false;
+    return true;
+}
+
+/// The handle's close(): zero pages over the range, or the unmap if its views are gone.
+pub fn closeMapping(memory: []align(std.heap.page_size_min) u8) void {
+    mutex.lock();
+    defer mutex.unlock();
+    const index = find(@intFromPtr(memory.ptr)) orelse return posix.munmap(memory);
+    if (entries.items[index].state == .views_released or !retire(memory)) {
+        posix.munmap(memory);
+        _ = entries.swapRemove(index);
+        return;
+    }
+    entries.items[index].state = .retired;
+}
+
+/// The binding's views into the mapping at `address` are garbage. InvalidArgument when no
+/// tracked mapping starts there (never unmaps anything else).
+pub fn release(address: usize) Error!void {
+    mutex.lock();
+    defer mutex.unlock();
+    const index = find(address) orelse return error.InvalidArgument;
+    const entry = &entries.items[index];
+    switch (entry.state) {
+        .open => entry.state = .views_released,
+        .views_released => return error.InvalidArgument,
+        .retired => {
+            const memory: [*]align(std.heap.page_size_min) u8 = @ptrFromInt(entry.address);
+            posix.munmap(memory[0..entry.length]);
+            _ = entries.swapRemove(index);
+        },
+    }
+}
+
+/// Mappings closed and waiting for release (the tests watch it).
+pub fn retiredCount() u32 {
+    mutex.lock();
+    defer mutex.unlock();
+    var count: u32 = 0;
+    for (entries.items) |entry| count += @intFromBool(entry.state == .retired);
+    return count;
+}
+
+fn find(address: usize) ?usize {
+    for (entries.items, 0..) |entry, index| {
+        if (entry.address == address) return index;
+    }
+    return null;
+}
+
+/// Private zero pages over `memory`, replacing the shared mapping in one step.
+fn retire(memory: []align(std.heap.page_size_min) u8) bool {
+    const replaced = posix.mmap(
+        memory.ptr,
+        memory.len,
+        posix.PROT.READ | posix.PROT.WRITE,
+        .{ .TYPE = .PRIVATE, .ANONYMOUS = true, .FIXED = true },
+        -1,
+        0,
+    ) catch return false;
+    return replaced.ptr == memory.ptr;
+}
+
+test "a kept mapping reads zeros after close and is unmapped by release" {
+    const length = std.heap.page_size_min * 2;
+    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
+    @memset(memory, 0xAB);
+    try std.testing.expect(track(memory));
+    const before = retiredCount();
+    closeMapping(memory);
+    try std.testing.expectEqual(before + 1, retiredCount());
+    // A stale view still works: zeros, and writable.
+    try std.testing.expectEqual(@as(u8, 0), memory[length - 1]);
+    memory[0] = 1;
+    try release(@intFromPtr(memory.ptr));
+    try std.testing.expectEqual(before, retiredCount());
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+}
+
+test "views released before close: close unmaps at once" {
+    const length = std.heap.page_size_min;
+    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
+    try std.testing.expect(track(memory));
+    try release(@intFromPtr(memory.ptr));
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+    const before = retiredCount();
+    closeMapping(memory);
+    try std.testing.expectEqual(before, retiredCount());
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+}
+
+test "release of an address never tracked is InvalidArgument" {
+    var local: u8 = 0;
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(&local)));
+}
