@@ -86,7 +86,11 @@ export class PlacementWatch {
     const start = Date.now();
     let probe = await this.probe();
     while (this.isOff(probe) && Date.now() - start < waitMs && this.#waitedMs < waitBudgetMs) {
-      log(`vCPU placement off the usual one (probe ${describe(probe!)}, usual ${this.describeUsual()}): waiting`);
+      log(
+        `vCPU placement off the usual one (probe ${
+          describe(probe!)
+        }, usual ${this.describeUsual()}): waiting`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000));
       probe = await this.probe();
       this.#waitedMs += 2000;

@@ -44,8 +44,8 @@ pub fn main() !void {
     const out = &stdout.interface;
     try out.print("{{\"mode\":\"{s}\",\"seed\":{d},\"iterations\":{d},\"ok\":{d},\"truncated\":{d}," ++
         "\"invalidGroup\":{d},\"invalidEnumValue\":{d},\"unknownTemplate\":{d},\"seconds\":{d:.3}}}\n", .{
-        @tagName(builtin.mode), seed,                     stats.iterations,       stats.ok,
-        stats.truncated,        stats.invalid_group,      stats.invalid_enum_value, stats.unknown_template,
+        @tagName(builtin.mode), seed,                stats.iterations,         stats.ok,
+        stats.truncated,        stats.invalid_group, stats.invalid_enum_value, stats.unknown_template,
         seconds,
     });
     try out.flush();
