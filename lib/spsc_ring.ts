@@ -67,6 +67,9 @@ export class SpscRingBuffer implements Disposable {
   readonly #adapter: RuntimeAdapter;
   readonly #handle: NativePointer;
   readonly #payload: PinnedPayload;
+  /** Whether this runtime passes payloads by address (Deno): Bun skips asking. */
+  readonly #pinning: boolean;
+  readonly #symbols: RuntimeAdapter["symbols"];
   readonly #header: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #words: Int32Array;
@@ -86,6 +89,8 @@ export class SpscRingBuffer implements Disposable {
     const adapter = native();
     this.#adapter = adapter;
     this.#payload = new PinnedPayload(adapter);
+    this.#pinning = adapter.addressOf !== undefined;
+    this.#symbols = adapter.symbols;
     this.name = name;
     this.#handle = handle;
     const symbols = adapter.symbols;
@@ -146,21 +151,25 @@ export class SpscRingBuffer implements Disposable {
    */
   write(data: Uint8Array, msgTypeId: number, length?: number): boolean {
     // The address first: the length is the view's at the call (_pinned_payload.ts).
-    const address = this.#payload.addressOf(data);
-    const bytes = length === undefined ? data?.byteLength : length;
-    // A valid write (a Uint8Array, a count of its bytes that fits, a type id in [0, 2^31)) in
-    // one test, straight to libzigbolt: Bun does not inline the checked path's helpers, which
-    // cost it ~7 ns a write (docs/mpsc-ring.md, TypeScript hot path). The checked path throws.
+    const address = this.#pinning ? this.#payload.addressOf(data) : undefined;
+    // A valid write (a Uint8Array, a count of its bytes that fits, a type id in [0, 2^31))
+    // passes two inline tests straight to libzigbolt; the checked path says what is wrong.
+    // Bun does not inline the checked path's helpers (~5 ns a write), and passes a byte count
+    // that may be a double ~4 ns slower: `bytes` is an int32 by construction (docs/mpsc-ring.md,
+    // TypeScript hot path).
+    if (this.#closed || !(data instanceof Uint8Array) || (msgTypeId & 0x7fff_ffff) !== msgTypeId) {
+      return this.#writeChecked(data, msgTypeId, length, address);
+    }
+    const bytes = length === undefined ? data.byteLength : length | 0;
     if (
-      this.#closed || !(data instanceof Uint8Array) || (msgTypeId & 0x7fff_ffff) !== msgTypeId ||
-      (bytes >>> 0) !== bytes || bytes > data.byteLength || bytes > this.payloadLengthMax
+      (bytes !== length && length !== undefined) || bytes < 0 || bytes > data.byteLength ||
+      bytes > this.payloadLengthMax
     ) {
       return this.#writeChecked(data, msgTypeId, length, address);
     }
-    const symbols = this.#adapter.symbols;
     const status = address === undefined
-      ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
-      : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+      ? this.#symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
+      : this.#symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
     return status === Status.Ok || writeResult(this.name, status, this.#claims);
   }
 
@@ -172,10 +181,9 @@ export class SpscRingBuffer implements Disposable {
   ): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
     const bytes = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId, length);
-    const symbols = this.#adapter.symbols;
     const status = address === undefined
-      ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
-      : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+      ? this.#symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
+      : this.#symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
     return writeResult(this.name, status, this.#claims);
   }
 
