@@ -69,7 +69,6 @@ export class SpscRingBuffer implements Disposable {
   readonly #payload: PinnedPayload;
   /** Whether this runtime passes payloads by address (Deno): Bun skips asking. */
   readonly #pinning: boolean;
-  readonly #symbols: RuntimeAdapter["symbols"];
   readonly #header: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #words: Int32Array;
@@ -90,7 +89,6 @@ export class SpscRingBuffer implements Disposable {
     this.#adapter = adapter;
     this.#payload = new PinnedPayload(adapter);
     this.#pinning = adapter.addressOf !== undefined;
-    this.#symbols = adapter.symbols;
     this.name = name;
     this.#handle = handle;
     const symbols = adapter.symbols;
@@ -167,9 +165,10 @@ export class SpscRingBuffer implements Disposable {
     ) {
       return this.#writeChecked(data, msgTypeId, length, address);
     }
+    const symbols = this.#adapter.symbols;
     const status = address === undefined
-      ? this.#symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
-      : this.#symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+      ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
+      : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
     return status === Status.Ok || writeResult(this.name, status, this.#claims);
   }
 
@@ -181,9 +180,10 @@ export class SpscRingBuffer implements Disposable {
   ): boolean {
     if (this.#closed) throw closedError(this.name, "write to");
     const bytes = checkedWriteLength(this.name, this.payloadLengthMax, data, msgTypeId, length);
+    const symbols = this.#adapter.symbols;
     const status = address === undefined
-      ? this.#symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
-      : this.#symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
+      ? symbols.zigbolt_spsc_write(this.#handle, data, bytes, msgTypeId)
+      : symbols.zigbolt_spsc_write_by_address(this.#handle, address, bytes, msgTypeId);
     return writeResult(this.name, status, this.#claims);
   }
 
