@@ -156,6 +156,8 @@ pub fn segmentOrNull(memory: Error![]u8) ?*anyopaque {
         return null;
     };
     record(.ok);
+    // A kept mapping (ZIGBOLT_FLAG_KEEP_ADDRESS) may have views from now on.
+    zigbolt.kept_mappings.handOut(@intFromPtr(bytes.ptr));
     return bytes.ptr;
 }
 

@@ -5,14 +5,17 @@
 //! shared memory is let go at once, stale views read zeros and write into memory nobody
 //! else sees, and the address range stays ours. The binding calls `release` once its views
 //! are garbage; the range is unmapped when both that and close() have happened, in either
-//! order.
+//! order. A handle closed before its address was ever handed out (an open that failed a
+//! later check, a caller that never asked) has no views: its range is unmapped at once.
 
 const std = @import("std");
 const posix = std.posix;
 const Error = @import("../status.zig").Error;
 
 const State = enum {
-    /// The handle is open; its views are (as far as we know) alive.
+    /// Mapped; the address has not been handed out, so no view of it exists.
+    unseen,
+    /// The address was handed out; views of it may be alive.
     open,
     /// The binding released the views; close() unmaps right away.
     views_released,
@@ -34,8 +37,17 @@ var entries: std.ArrayListUnmanaged(Entry) = .empty;
 pub fn track(memory: []align(std.heap.page_size_min) u8) bool {
     mutex.lock();
     defer mutex.unlock();
-    entries.append(std.heap.page_allocator, .{ .address = @intFromPtr(memory.ptr), .length = memory.len, .state = .open }) catch return false;
+    entries.append(std.heap.page_allocator, .{ .address = @intFromPtr(memory.ptr), .length = memory.len, .state = .unseen }) catch return false;
     return true;
+}
+
+/// The binding got the address of the mapping that starts there (a *_segment call): from
+/// now on close() keeps the range until `release`. Any other address: nothing happens.
+pub fn handOut(address: usize) void {
+    mutex.lock();
+    defer mutex.unlock();
+    const index = find(address) orelse return;
+    if (entries.items[index].state == .unseen) entries.items[index].state = .open;
 }
 
 /// The handle's close(): zero pages over the range, or the unmap if its views are gone.
@@ -43,7 +55,8 @@ pub fn closeMapping(memory: []align(std.heap.page_size_min) u8) void {
     mutex.lock();
     defer mutex.unlock();
     const index = find(@intFromPtr(memory.ptr)) orelse return posix.munmap(memory);
-    if (entries.items[index].state == .views_released or !retire(memory)) {
+    const state = entries.items[index].state;
+    if (state == .unseen or state == .views_released or !retire(memory)) {
         posix.munmap(memory);
         _ = entries.swapRemove(index);
         return;
@@ -60,7 +73,7 @@ pub fn release(address: usize) Error!void {
     const entry = &entries.items[index];
     switch (entry.state) {
         .open => entry.state = .views_released,
-        .views_released => return error.InvalidArgument,
+        .unseen, .views_released => return error.InvalidArgument,
         .retired => {
             const memory: [*]align(std.heap.page_size_min) u8 = @ptrFromInt(entry.address);
             posix.munmap(memory[0..entry.length]);
@@ -103,6 +116,7 @@ test "a kept mapping reads zeros after close and is unmapped by release" {
     const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
     @memset(memory, 0xAB);
     try std.testing.expect(track(memory));
+    handOut(@intFromPtr(memory.ptr));
     const before = retiredCount();
     closeMapping(memory);
     try std.testing.expectEqual(before + 1, retiredCount());
@@ -118,7 +132,19 @@ test "views released before close: close unmaps at once" {
     const length = std.heap.page_size_min;
     const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
     try std.testing.expect(track(memory));
+    handOut(@intFromPtr(memory.ptr));
     try release(@intFromPtr(memory.ptr));
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+    const before = retiredCount();
+    closeMapping(memory);
+    try std.testing.expectEqual(before, retiredCount());
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+}
+
+test "a mapping whose address was never handed out is unmapped at close" {
+    const length = std.heap.page_size_min;
+    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
+    try std.testing.expect(track(memory));
     try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
     const before = retiredCount();
     closeMapping(memory);

@@ -24,6 +24,7 @@ test "a closed keep_address handle's range reads zeros and writes nothing shared
     try kept.claim(.producer);
     try testing.expect(try kept.write(&[_]u8{ 7, 7, 7, 7 }, 1));
     const stale = kept.ring.named.memory;
+    kept_mappings.handOut(@intFromPtr(stale.ptr));
     const retired_before = kept_mappings.retiredCount();
     kept.close();
     try testing.expectEqual(retired_before + 1, kept_mappings.retiredCount());
@@ -37,5 +38,20 @@ test "a closed keep_address handle's range reads zeros and writes nothing shared
     try testing.expectEqual(@as(u8, 7), read.first);
 
     try kept_mappings.release(@intFromPtr(stale.ptr));
+    try testing.expectEqual(retired_before, kept_mappings.retiredCount());
+}
+
+test "a keep_address open that fails after mapping unmaps: nothing is left retired" {
+    const name = "/zigbolt-test-keep-address-corrupt";
+    var ring = try SpscRingBuffer.create(name, .{ .capacity = 1024, .replace = true });
+    defer ring.close();
+    // A capacity that is no power of two: open maps the segment, then refuses it.
+    const capacity: *u32 = @ptrCast(@alignCast(ring.ring.named.memory.ptr + 128));
+    const saved = capacity.*;
+    capacity.* = 1000;
+    defer capacity.* = saved;
+    const retired_before = kept_mappings.retiredCount();
+    const refused = SpscRingBuffer.open(name, .{ .memory = .{ .keep_address = true } });
+    try testing.expect(std.meta.isError(refused));
     try testing.expectEqual(retired_before, kept_mappings.retiredCount());
 }
