@@ -111,17 +111,30 @@ fn retire(memory: []align(std.heap.page_size_min) u8) bool {
     return replaced.ptr == memory.ptr;
 }
 
-test "a kept mapping reads zeros after close and is unmapped by release" {
-    const length = std.heap.page_size_min * 2;
-    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
-    @memset(memory, 0xAB);
+/// A tracked shared mapping of `pages` pages, its address handed out when `handed_out`.
+fn testMapping(pages: usize, handed_out: bool) ![]align(std.heap.page_size_min) u8 {
+    const memory = try posix.mmap(null, pages * std.heap.page_size_min, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
     try std.testing.expect(track(memory));
-    handOut(@intFromPtr(memory.ptr));
+    if (handed_out) handOut(@intFromPtr(memory.ptr));
+    return memory;
+}
+
+/// close() unmaps at once: nothing retired, and the address is no longer tracked.
+fn expectUnmappedAtClose(memory: []align(std.heap.page_size_min) u8) !void {
+    const before = retiredCount();
+    closeMapping(memory);
+    try std.testing.expectEqual(before, retiredCount());
+    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+}
+
+test "a kept mapping reads zeros after close and is unmapped by release" {
+    const memory = try testMapping(2, true);
+    @memset(memory, 0xAB);
     const before = retiredCount();
     closeMapping(memory);
     try std.testing.expectEqual(before + 1, retiredCount());
     // A stale view still works: zeros, and writable.
-    try std.testing.expectEqual(@as(u8, 0), memory[length - 1]);
+    try std.testing.expectEqual(@as(u8, 0), memory[memory.len - 1]);
     memory[0] = 1;
     try release(@intFromPtr(memory.ptr));
     try std.testing.expectEqual(before, retiredCount());
@@ -129,27 +142,16 @@ test "a kept mapping reads zeros after close and is unmapped by release" {
 }
 
 test "views released before close: close unmaps at once" {
-    const length = std.heap.page_size_min;
-    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
-    try std.testing.expect(track(memory));
-    handOut(@intFromPtr(memory.ptr));
+    const memory = try testMapping(1, true);
     try release(@intFromPtr(memory.ptr));
     try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
-    const before = retiredCount();
-    closeMapping(memory);
-    try std.testing.expectEqual(before, retiredCount());
-    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+    try expectUnmappedAtClose(memory);
 }
 
 test "a mapping whose address was never handed out is unmapped at close" {
-    const length = std.heap.page_size_min;
-    const memory = try posix.mmap(null, length, posix.PROT.READ | posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0);
-    try std.testing.expect(track(memory));
+    const memory = try testMapping(1, false);
     try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
-    const before = retiredCount();
-    closeMapping(memory);
-    try std.testing.expectEqual(before, retiredCount());
-    try std.testing.expectError(error.InvalidArgument, release(@intFromPtr(memory.ptr)));
+    try expectUnmappedAtClose(memory);
 }
 
 test "release of an address never tracked is InvalidArgument" {
