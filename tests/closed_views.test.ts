@@ -7,7 +7,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type Fragment, IpcChannel, LogBuffer, MpscRingBuffer, SpscRingBuffer } from "../mod.ts";
+import fs from "node:fs";
+import {
+  CountersFile,
+  type Fragment,
+  IpcChannel,
+  LogBuffer,
+  MpscRingBuffer,
+  SpscRingBuffer,
+} from "../mod.ts";
 import { runtime, test, uniqueName } from "./_harness.ts";
 import { bunPath, Child, denoPath, resultOf, root } from "./_processes.ts";
 
@@ -98,6 +106,22 @@ for (const [kind, open] of Object.entries(readers)) {
     assert.deepEqual(kept, new Uint8Array(4).fill(0xee));
   });
 }
+
+test("a counter kept past its file's close() reads zeros and takes writes", () => {
+  const name = uniqueName("closed-counters");
+  const file = CountersFile.open({ name, countersMax: 4 });
+  try {
+    const counter = file.allocate(1000, "kept");
+    counter.set(42);
+    file.close();
+    assert.equal(counter.get(), 0);
+    counter.set(7);
+    assert.equal(counter.get(), 7);
+  } finally {
+    file.close();
+    fs.rmSync(`/dev/shm${name}`, { force: true });
+  }
+});
 
 test("closed mappings are let go once their kept views are garbage, and not before", async () => {
   const command = runtime === "bun" ? [bunPath] : [denoPath, "run", "-A", "--v8-flags=--expose-gc"];
