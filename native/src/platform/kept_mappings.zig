@@ -50,7 +50,8 @@ pub fn handOut(address: usize) void {
     if (entries.items[index].state == .unseen) entries.items[index].state = .open;
 }
 
-/// The handle's close(): zero pages over the range, or the unmap if its views are gone.
+/// Every segment's unmap: zero pages over a tracked range whose views may be alive, else
+/// the unmap (untracked mappings, and tracked ones never handed out or already released).
 pub fn closeMapping(memory: []align(std.heap.page_size_min) u8) void {
     mutex.lock();
     defer mutex.unlock();

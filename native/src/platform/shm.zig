@@ -18,18 +18,18 @@ const shm_directory = "/dev/shm";
 
 pub const Segment = struct {
     memory: []align(page_length) u8,
-    /// At unmap, leave zero pages at the address until the binding releases it
-    /// (kept_mappings.zig). Set by `keepAddress` once the handle is complete.
-    keep_address: bool = false,
 
+    /// Unmaps, or leaves zero pages at the address of a mapping kept with `keepAddress`
+    /// until the binding releases it (kept_mappings.zig).
     pub fn unmap(segment: Segment) void {
-        if (segment.keep_address) return kept_mappings.closeMapping(segment.memory);
-        posix.munmap(segment.memory);
+        kept_mappings.closeMapping(segment.memory);
     }
 
-    /// The handle's views may outlive it (MemoryOptions.keep_address).
-    pub fn keepAddress(segment: *Segment) void {
-        segment.keep_address = kept_mappings.track(segment.memory);
+    /// The handle's views may outlive it (MemoryOptions.keep_address): call once the handle
+    /// is complete, so an open that fails earlier unmaps as usual. Untracked when out of
+    /// memory, and then unmapped at close like any other.
+    pub fn keepAddress(segment: Segment) void {
+        _ = kept_mappings.track(segment.memory);
     }
 };
 
