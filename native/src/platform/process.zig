@@ -28,7 +28,12 @@ pub fn liveness(owner: u64) Liveness {
         .SUCCESS, .PERM => {},
         else => return .dead,
     }
-    const stat = readStat(pid) orelse return .alive;
+    const stat = readStat(pid) orelse {
+        // Unreadable (then alive, as kill found it), or the zombie was reaped between the two
+        // looks: taking that for alive made a subscriber miss PeerDead right after a kill.
+        const gone = linux.E.init(linux.kill(@intCast(pid), 0)) == .SRCH;
+        return if (gone) .dead else .alive;
+    };
     if (stat.state == 'Z' or stat.state == 'X' or stat.state == 'x') return .dead;
     const start_recorded: u32 = @truncate(owner >> 32);
     if (start_recorded != 0 and @as(u32, @truncate(stat.start_time)) != start_recorded) return .dead;
